@@ -505,15 +505,16 @@ final class FlowParser {
       if (body.endsWith(",")) {
         body = body.substring(0, body.length() - 1);
       }
-      buckets.add(bucket(body, n++, ports));
+      buckets.add(bucket(body, n++, type == Group.Type.SELECT ? 1 : 0, ports));
       bucketAt = next < 0 ? -1 : bucketAt + 7 + next;
     }
     return new Group(id, type, buckets);
   }
 
-  private static Group.Bucket bucket(String body, int defaultId, PortNames ports) {
+  private static Group.Bucket bucket(
+      String body, int defaultId, int defaultWeight, PortNames ports) {
     int bucketId = defaultId;
-    int weight = 0;
+    int weight = defaultWeight;
     long watchPort = Group.Bucket.WATCH_NONE;
     long watchGroup = Group.Bucket.WATCH_NONE;
     int actionsAt = indexOfTopLevel(body, "actions=");

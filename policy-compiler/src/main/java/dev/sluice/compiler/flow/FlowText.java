@@ -101,7 +101,8 @@ public final class FlowText {
     sb.append("group_id=").append(g.groupId()).append(",type=").append(g.type().text());
     for (Group.Bucket b : g.buckets()) {
       sb.append(",bucket=");
-      if (g.type() == Group.Type.SELECT) {
+      // ovs-ofctl gives select buckets weight 1 unless told otherwise and prints other weights.
+      if (g.type() == Group.Type.SELECT && b.weight() != 1) {
         sb.append("weight:").append(b.weight()).append(',');
       }
       if (b.watchPort() != Group.Bucket.WATCH_NONE) {
