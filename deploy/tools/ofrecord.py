@@ -42,11 +42,11 @@ MP_TYPES = {0: "DESC", 1: "FLOW", 2: "AGGREGATE", 3: "TABLE", 4: "PORT_STATS", 5
             11: "METER_FEATURES", 12: "TABLE_FEATURES", 13: "PORT_DESC", 0xffff: "EXPERIMENTER"}
 EXPERIMENTERS = {0x00002320: "NX", 0x4F4E4600: "ONF"}
 ONF_TYPES = {2300: "BUNDLE_CONTROL", 2301: "BUNDLE_ADD_MESSAGE"}
-NX_TYPES = {10: "NXT_SET_PACKET_IN_FORMAT", 12: "NXT_SET_FLOW_FORMAT", 13: "NXT_FLOW_MOD",
+NX_TYPES = {10: "NXT_ROLE_REQUEST", 11: "NXT_ROLE_REPLY", 12: "NXT_SET_FLOW_FORMAT", 13: "NXT_FLOW_MOD",
             14: "NXT_FLOW_REMOVED", 15: "NXT_FLOW_MOD_TABLE_ID", 16: "NXT_SET_PACKET_IN_FORMAT",
-            17: "NXT_PACKET_IN", 20: "NXT_SET_ASYNC_CONFIG", 21: "NXT_SET_CONTROLLER_ID",
-            22: "NXT_TLV_TABLE_MOD", 23: "NXT_TLV_TABLE_REQUEST", 24: "NXT_TLV_TABLE_REPLY",
-            30: "NXT_PACKET_IN2"}
+            17: "NXT_PACKET_IN", 18: "NXT_FLOW_AGE", 19: "NXT_SET_ASYNC_CONFIG", 20: "NXT_SET_CONTROLLER_ID",
+            24: "NXT_TLV_TABLE_MOD", 25: "NXT_TLV_TABLE_REQUEST", 26: "NXT_TLV_TABLE_REPLY",
+            28: "NXT_RESUME", 29: "NXT_CT_FLUSH_ZONE", 30: "NXT_PACKET_IN2"}
 BUNDLE_CTRL = {0: "OPEN_REQUEST", 1: "OPEN_REPLY", 2: "CLOSE_REQUEST", 3: "CLOSE_REPLY",
                4: "COMMIT_REQUEST", 5: "COMMIT_REPLY", 6: "DISCARD_REQUEST", 7: "DISCARD_REPLY"}
 
@@ -115,7 +115,6 @@ class Recorder:
                 data = src.recv(65536)
                 if not data:
                     break
-                dst.sendall(data)
                 buf += data
                 while len(buf) >= 8:
                     length = struct.unpack_from("!H", buf, 2)[0]
@@ -127,6 +126,8 @@ class Recorder:
                         break
                     msg, buf = buf[:length], buf[length:]
                     self.write("%d\t%s\t%s\t%s" % (conn_id, direction, decode_header(msg), msg.hex()))
+                # log first, then forward: a reply is never logged before its request
+                dst.sendall(data)
         except OSError as e:
             self.write("# conn %d %s: %s" % (conn_id, direction, e))
         finally:
