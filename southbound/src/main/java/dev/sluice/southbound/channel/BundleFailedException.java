@@ -59,7 +59,7 @@ public final class BundleFailedException extends OpenFlowException {
         e ->
             s.append(
                 String.format(
-                    "; bundle %s (xid 0x%08x) failed with %s/%s",
+                    "; %s (xid 0x%08x) failed with %s/%s",
                     e.context(), e.xid(), e.error().typeName(), e.error().codeName())));
     return s.toString();
   }
