@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.southbound.wire.BundleWire;
 import dev.sluice.southbound.wire.Multipart;
+import dev.sluice.testkit.ovs.OvsNode;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,16 +46,16 @@ class OpenFlowServerIT {
   private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
   private final List<String> disconnects = new CopyOnWriteArrayList<>();
   private final List<OpenFlowError> asyncErrors = new CopyOnWriteArrayList<>();
-  private PrivateOvs ovsA;
-  private PrivateOvs ovsB;
+  private OvsNode ovsA;
+  private OvsNode ovsB;
   private OpenFlowServer server;
 
   @BeforeAll
   void start() throws Exception {
-    ovsA = PrivateOvs.start("a", DPID_A);
-    ovsB = PrivateOvs.start("b", DPID_B);
+    ovsA = bridge(DPID_A);
+    ovsB = bridge(DPID_B);
     // OVS only connects to unix-socket controllers inside its run directory (self-confinement).
-    Path socket = ovsB.dir.resolve("sluice.sock");
+    Path socket = ovsB.dir().resolve("sluice.sock");
     server =
         OpenFlowServer.builder(
                 new SwitchListener() {
@@ -77,8 +77,16 @@ class OpenFlowServerIT {
             .listen(ListenAddress.tcp("127.0.0.1", 0))
             .listen(ListenAddress.unix(socket))
             .start();
-    ovsA.vsctl("set-controller", "br-int", "tcp:127.0.0.1:" + server.tcpPort());
-    ovsB.vsctl("set-controller", "br-int", "unix:" + socket);
+    ovsA.setController("br-int", "tcp:127.0.0.1:" + server.tcpPort());
+    ovsB.setController("br-int", "unix:" + socket);
+  }
+
+  private static OvsNode bridge(long dpid) {
+    OvsNode node = OvsNode.start();
+    node.createBridge("br-int", dpid);
+    node.addGatewayPort("br-int");
+    node.addPodPort("br-int", "frontend-a3ba2f", 6);
+    return node;
   }
 
   @AfterAll
@@ -136,8 +144,10 @@ class OpenFlowServerIT {
             cookie, table, priority, gotoTable));
   }
 
-  private List<String> flowsInTable(PrivateOvs ovs, int table) throws Exception {
-    return ovs.flows().stream().filter(l -> l.contains("table=" + table + ",")).toList();
+  private List<String> flowsInTable(OvsNode ovs, int table) throws Exception {
+    return ovs.dumpFlows("br-int").stream()
+        .filter(l -> l.contains("table=" + table + ","))
+        .toList();
   }
 
   @Test
@@ -199,9 +209,7 @@ class OpenFlowServerIT {
                   + "resubmit(,12)%n",
               i / 250, i % 250, i));
     }
-    Path file = ovsB.dir.resolve("many.flows");
-    Files.writeString(file, many);
-    ovsB.ofctl("add-flows", "br-int", file.toString());
+    ovsB.addFlows("br-int", many.toString());
 
     List<byte[]> bodies = await(b.multipart(Multipart.FLOW, Multipart::writeAllFlowsRequest));
 
@@ -217,7 +225,7 @@ class OpenFlowServerIT {
       assertThat(offset).as("entries fill each reply exactly").isEqualTo(body.length);
     }
     assertThat(bodies).as("OVS splits a large dump over several replies").hasSizeGreaterThan(1);
-    assertThat(entries).isEqualTo(ovsB.flows().size());
+    assertThat(entries).isEqualTo(ovsB.dumpFlows("br-int").size());
     assertThat(entries).isGreaterThanOrEqualTo(1502);
     ovsB.ofctl("del-flows", "br-int", "table=11");
   }
@@ -239,7 +247,7 @@ class OpenFlowServerIT {
   @Test
   void aBundleWithABadFlowFailsWithThatFlowsErrorAndChangesNothing() throws Exception {
     SwitchSession a = session(DPID_A);
-    List<String> before = ovsA.flows();
+    List<String> before = ovsA.dumpFlows("br-int");
     List<OutgoingMessage> flows =
         List.of(
             flowAdd(21, 1, 30, 0x21),
@@ -259,7 +267,7 @@ class OpenFlowServerIT {
               assertThat(r.error().context()).asString().contains("table=40");
               assertThat(r.error().getMessage()).contains(String.format("dpid=%016x", DPID_A));
             });
-    assertThat(ovsA.flows()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(ovsA.dumpFlows("br-int")).containsExactlyInAnyOrderElementsOf(before);
     assertThat(asyncErrors).isEmpty();
     await(a.barrier()); // the session is still healthy
   }
@@ -267,19 +275,19 @@ class OpenFlowServerIT {
   @Test
   void aFlowModToTable255InABundleIsRejectedAndNothingApplied() throws Exception {
     SwitchSession a = session(DPID_A);
-    List<String> before = ovsA.flows();
+    List<String> before = ovsA.dumpFlows("br-int");
     Throwable t = failure(a.bundle(List.of(flowAdd(23, 1, 30, 0x23), flowAdd(255, 1, 0, 0xff))));
     System.out.println("[IT] table 255 bundle failure: " + t.getMessage());
     BundleFailedException e = (BundleFailedException) t;
     assertThat(e.rejected()).singleElement().satisfies(r -> assertThat(r.index()).isEqualTo(1));
-    assertThat(ovsA.flows()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(ovsA.dumpFlows("br-int")).containsExactlyInAnyOrderElementsOf(before);
   }
 
   @Test
   void aFlowFailingAtCommitIsCorrelatedAndTheCommitFails() throws Exception {
     SwitchSession a = session(DPID_A);
     await(a.bundle(List.of(flowAdd(24, 100, 30, 0x24))));
-    List<String> before = ovsA.flows();
+    List<String> before = ovsA.dumpFlows("br-int");
     // CHECK_OVERLAP is only checked when the flow is applied, i.e. at commit.
     OutgoingMessage overlapping =
         OutgoingMessage.ofLoxi(
@@ -305,14 +313,14 @@ class OpenFlowServerIT {
             });
     assertThat(e.bundleError())
         .hasValueSatisfying(b -> assertThat(b.error().isBundleMessageFailed()).isTrue());
-    assertThat(ovsA.flows()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(ovsA.dumpFlows("br-int")).containsExactlyInAnyOrderElementsOf(before);
   }
 
   @Test
   void aSwitchDisconnectingMidBundleKeepsItsPreviousFlows() throws Exception {
     SwitchSession a = session(DPID_A);
     await(a.bundle(List.of(flowAdd(26, 1, 30, 0x26))));
-    List<String> before = ovsA.flows();
+    List<String> before = ovsA.dumpFlows("br-int");
     List<OutgoingMessage> flows = new ArrayList<>();
     for (int p = 1; p <= 500; p++) {
       flows.add(flowAdd(27, p, 30, 0x27));
@@ -323,7 +331,7 @@ class OpenFlowServerIT {
     Throwable t = failure(f);
     assertThat(t).isInstanceOf(SwitchDisconnectedException.class);
     System.out.println("[IT] mid-bundle disconnect: " + t.getMessage());
-    assertThat(ovsA.flows()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(ovsA.dumpFlows("br-int")).containsExactlyInAnyOrderElementsOf(before);
 
     // OVS reconnects by itself; a plain reconnect keeps the flows.
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -333,7 +341,7 @@ class OpenFlowServerIT {
     SwitchSession again = session(DPID_A);
     assertThat(again).isNotSameAs(a);
     await(again.barrier());
-    assertThat(ovsA.flows()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(ovsA.dumpFlows("br-int")).containsExactlyInAnyOrderElementsOf(before);
     assertThat(flowsInTable(ovsA, 27)).isEmpty();
     assertThat(disconnects).anyMatch(d -> d.contains("mid-bundle"));
   }
