@@ -1,0 +1,106 @@
+package dev.sluice.southbound.channel;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Timing and flow-control settings of a {@link SwitchSession}.
+ *
+ * @param missSendLen {@code miss_send_len} sent in SET_CONFIG (0xffff = OFPCML_NO_BUFFER)
+ * @param handshakeTimeout close a connection that has not finished the handshake by then
+ * @param echoInterval send an echo request after this long without any message from the switch
+ * @param echoTimeout close the connection when an echo request is not answered within this
+ * @param requestTimeout fail a request (barrier, multipart, bundle) with {@link
+ *     DeadlineExceededException} when unanswered this long; multipart replies restart it
+ * @param tickInterval how often timers are checked (0 = never automatically: tests call {@link
+ *     SwitchSession#tick()})
+ * @param writeBufferLow low water mark of the outbound buffer, bytes
+ * @param writeBufferHigh high water mark: above it the channel is not writable and bundles wait
+ */
+public record SessionConfig(
+    int missSendLen,
+    Duration handshakeTimeout,
+    Duration echoInterval,
+    Duration echoTimeout,
+    Duration requestTimeout,
+    Duration tickInterval,
+    int writeBufferLow,
+    int writeBufferHigh) {
+  public SessionConfig {
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    Objects.requireNonNull(echoInterval, "echoInterval");
+    Objects.requireNonNull(echoTimeout, "echoTimeout");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(tickInterval, "tickInterval");
+    if (missSendLen < 0 || missSendLen > 0xffff) {
+      throw new IllegalArgumentException("missSendLen must be a u16: " + missSendLen);
+    }
+    if (writeBufferLow <= 0 || writeBufferHigh < writeBufferLow) {
+      throw new IllegalArgumentException(
+          "need 0 < writeBufferLow <= writeBufferHigh: " + writeBufferLow + ", " + writeBufferHigh);
+    }
+  }
+
+  /**
+   * Defaults: no buffering at the switch, 10 s handshake, echo after 5 s idle with 10 s timeout.
+   */
+  public static SessionConfig defaults() {
+    return new SessionConfig(
+        0xffff,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(250),
+        256 * 1024,
+        1024 * 1024);
+  }
+
+  public SessionConfig withTickInterval(Duration interval) {
+    return new SessionConfig(
+        missSendLen,
+        handshakeTimeout,
+        echoInterval,
+        echoTimeout,
+        requestTimeout,
+        interval,
+        writeBufferLow,
+        writeBufferHigh);
+  }
+
+  public SessionConfig withEcho(Duration interval, Duration timeout) {
+    return new SessionConfig(
+        missSendLen,
+        handshakeTimeout,
+        interval,
+        timeout,
+        requestTimeout,
+        tickInterval,
+        writeBufferLow,
+        writeBufferHigh);
+  }
+
+  public SessionConfig withRequestTimeout(Duration timeout) {
+    return new SessionConfig(
+        missSendLen,
+        handshakeTimeout,
+        echoInterval,
+        echoTimeout,
+        timeout,
+        tickInterval,
+        writeBufferLow,
+        writeBufferHigh);
+  }
+
+  public SessionConfig withWriteBuffer(int low, int high) {
+    return new SessionConfig(
+        missSendLen,
+        handshakeTimeout,
+        echoInterval,
+        echoTimeout,
+        requestTimeout,
+        tickInterval,
+        low,
+        high);
+  }
+}
