@@ -540,7 +540,13 @@ public final class ActionCodec {
       return null;
     }
     int len = WireField.headerLength(header);
-    if (len != w.actionHeader() - (w.actionHeader() & ~0xff)) {
+    // ovs-ofctl writes tun_metadata headers with the maximum length (124); a switch reports the
+    // length its TLV map gives (4 for Antrea's mapping).
+    boolean lengthOk =
+        w == WireField.NX_TUN_METADATA0
+            ? len >= 1 && len <= WireField.TUN_METADATA_HEADER_LEN
+            : len == w.length;
+    if (!lengthOk) {
       return null;
     }
     MatchField f = w.model;
