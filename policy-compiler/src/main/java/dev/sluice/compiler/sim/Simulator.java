@@ -399,8 +399,10 @@ public final class Simulator {
         dropReasons.add("table " + step.table + ": output to the input port is skipped");
         return;
       }
-      if (port == OfPort.ANY) {
-        step.notes.add("output to ANY/NONE: nothing");
+      if (port == OfPort.ANY || port == 0) {
+        // OVS: "Nonexistent output port" (0 is not a port; ANY/NONE is nowhere).
+        step.notes.add("nonexistent output port " + port);
+        dropReasons.add("table " + step.table + ": nonexistent output port " + port);
         return;
       }
       outputs.add(

@@ -27,7 +27,8 @@ public record Verdict(List<Output> outputs, @Nullable String dropReason) {
   /**
    * One output: the OpenFlow port (possibly reserved, e.g. {@link OfPort#CONTROLLER}), the packet
    * at that moment (so {@code tun_dst}, MACs and TTL are what the port sees), and the recirculation
-   * pass and table that output it.
+   * pass and table that output it. {@code tunnelSet}: the pipeline wrote {@code tun_dst} (it is not
+   * just the arriving packet's tunnel metadata).
    */
   public record Output(long port, Packet packet, int pass, int table, boolean tunnelSet) {
     /** {@code tun_dst} at output time (0 when none was set). */
