@@ -142,6 +142,10 @@ public sealed interface Action {
         throw new IllegalArgumentException("ct zone " + zone + " is not 16-bit");
       }
       exec = List.copyOf(exec);
+      if (!exec.isEmpty() && !commit) {
+        // OVS: "CT action requires commit flag" when ct(exec(...)) writes ct_mark/ct_label.
+        throw new IllegalArgumentException("ct(exec(...)) needs commit");
+      }
       for (Action a : exec) {
         if (!(a instanceof Load) && !(a instanceof SetField) && !(a instanceof Move)) {
           throw new IllegalArgumentException(

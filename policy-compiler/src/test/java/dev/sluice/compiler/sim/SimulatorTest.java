@@ -290,7 +290,7 @@ class SimulatorTest {
   void ctExecWritesCtLabelAbove64BitsAndTheRecirculationMatchesIt() {
     Simulator s =
         sim(
-            "table=0,priority=1,ip actions=ct(table=1,zone=1,exec(load:0x1->NXM_NX_CT_LABEL[100]))",
+            "table=0,priority=1,ip actions=ct(commit,table=1,zone=1,exec(load:0x1->NXM_NX_CT_LABEL[100]))",
             "table=1,priority=2,ct_label=0x10000000000000000000000000/0x10000000000000000000000000,ip"
                 + " actions=output:5",
             "table=1,priority=1 actions=output:6");

@@ -49,7 +49,7 @@ public sealed interface ListenAddress {
   }
 
   /** Parses {@code tcp:HOST:PORT}, {@code unix:PATH} (or {@code punix:PATH}). */
-  static ListenAddress parse(String text) {
+  public static ListenAddress parse(String text) {
     if (text.startsWith("unix:") || text.startsWith("punix:")) {
       return new Unix(Path.of(text.substring(text.indexOf(':') + 1)));
     }
