@@ -22,7 +22,15 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit status (tests call this instead of main). */
   public static int run(String... args) {
+    return run(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line with the given output and error writers. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     return new CommandLine(new Main())
+        .setOut(out)
+        .setErr(err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(
             (ex, cmd, parsed) -> {

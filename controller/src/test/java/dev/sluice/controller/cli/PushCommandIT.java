@@ -1,0 +1,145 @@
+package dev.sluice.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.FlowText;
+import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.testkit.ovs.OvsNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice push} as a user runs it, against a fresh netdev bridge of a real ovs-vswitchd. */
+class PushCommandIT {
+  private static final Path WORKER1 = Path.of("../deploy/examples/packet-walk/flows/worker1.flows");
+  private static final Map<String, Long> PORTS =
+      Map.of(
+          "antrea-tun0", 1L,
+          "antrea-gw0", 2L,
+          "coredns--3e3abf", 3L,
+          "antrea-o-830766", 4L,
+          "backend1-bab86f", 5L,
+          "frontend-a3ba2f", 6L);
+
+  OvsNode node;
+  int port;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeEach
+  void bridge() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    node = OvsNode.start();
+    node.createAntreaBridge("br-int", 0x1L);
+    PORTS.forEach(
+        (name, p) -> {
+          if (p > 2) {
+            node.addPodPort("br-int", name, p.intValue());
+          }
+        });
+    // Reconnect quickly between pushes: each push is a new controller process.
+    node.vsctl(
+        "--",
+        "--id=@c",
+        "create",
+        "Controller",
+        "target=\"tcp:127.0.0.1:" + port + "\"",
+        "max_backoff=1000",
+        "--",
+        "set",
+        "Bridge",
+        "br-int",
+        "controller=@c");
+    node.ofctl("del-tlv-map", "br-int");
+  }
+
+  @AfterEach
+  void close() {
+    node.close();
+  }
+
+  Run push(Path flows) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        Main.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "push",
+            "--listen",
+            "127.0.0.1:" + port,
+            "--flows",
+            flows.toString(),
+            "--timeout",
+            "30");
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void pushInstallsExactlyTheFileThenASecondPushChangesNothing() throws Exception {
+    Run first = push(WORKER1);
+    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    assertThat(first.out()).containsPattern("br-int 0000000000000001\\s+53\\s+0\\s+0\\s+0");
+
+    List<Flow> file = FlowText.parseAll(Files.readString(WORKER1), PortNames.of(PORTS), true);
+    List<Flow> onSwitch =
+        FlowText.parseAll(String.join("\n", node.dumpFlows("br-int")), PortNames.of(PORTS), false);
+    assertThat(new HashSet<>(onSwitch)).isEqualTo(new HashSet<>(file));
+
+    Run second = push(WORKER1);
+    assertThat(second.exit()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).containsPattern("br-int 0000000000000001\\s+0\\s+0\\s+0\\s+53");
+  }
+
+  @Test
+  void pushDeletesWhatIsNotInTheFileAndKeepsTheRest(@TempDir Path dir) throws Exception {
+    assertThat(push(WORKER1).exit()).isZero();
+    List<String> lines =
+        Files.readAllLines(WORKER1).stream()
+            .filter(l -> !l.startsWith("#") && !l.isBlank())
+            .toList();
+    Path smaller = dir.resolve("smaller.flows");
+    Files.write(smaller, lines.subList(0, 40));
+    Run r = push(smaller);
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).containsPattern("br-int 0000000000000001\\s+0\\s+13\\s+0\\s+40");
+    assertThat(node.dumpFlows("br-int")).hasSize(40);
+  }
+
+  @Test
+  void rejectedFlowPrintsOvsErrorAndLeavesTheSwitchAsItWas(@TempDir Path dir) throws Exception {
+    assertThat(push(WORKER1).exit()).isZero();
+    List<String> before = node.dumpFlows("br-int");
+    Path bad = dir.resolve("bad.flows");
+    Files.writeString(bad, Files.readString(WORKER1) + "table=0,priority=5,ip actions=group:77\n");
+    Run r = push(bad);
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.out())
+        .contains("BAD_ACTION/OFPBAC_BAD_OUT_GROUP")
+        .contains("table=0, priority=5,ip actions=group:77")
+        .contains("tables are unchanged");
+    assertThat(node.dumpFlows("br-int")).containsExactlyInAnyOrderElementsOf(before);
+  }
+
+  @Test
+  void unknownPortNameIsReportedBeforeTouchingTheSwitch(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.flows");
+    Files.writeString(bad, "table=0,priority=5,in_port=\"nope\" actions=drop\n");
+    Run r = push(bad);
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.out()).contains("unknown port \"nope\"");
+    assertThat(node.dumpFlows("br-int")).isEmpty();
+  }
+}
