@@ -108,7 +108,8 @@ public final class CompiledCluster {
    *
    * @param compiled the new compiled state
    * @param diffs per node whose flows changed, what changed (nodes without changes are absent)
-   * @param errors rejections and warnings of the change (a rejected change leaves flows as they are)
+   * @param errors rejections and warnings of the change (a rejected change leaves flows as they
+   *     are)
    */
   public record Result(
       CompiledCluster compiled, Map<String, FlowDiff> diffs, List<ManifestError> errors) {
@@ -153,8 +154,8 @@ public final class CompiledCluster {
   }
 
   /**
-   * Moves to {@code next}, a snapshot that differs from the current one in the object {@code
-   * kind namespace/name} only (for callers that keep their own {@link ClusterState}). Spends this
+   * Moves to {@code next}, a snapshot that differs from the current one in the object {@code kind
+   * namespace/name} only (for callers that keep their own {@link ClusterState}). Spends this
    * instance.
    */
   public Result apply(ClusterState next, ObjectKind kind, String namespace, String name) {
@@ -606,8 +607,7 @@ public final class CompiledCluster {
       }
       boolean[] iso = NetworkPolicyCompiler.isolation(selecting);
       List<Flow> flows =
-          NetworkPolicyCompiler.isolationFlows(
-              p, port.getAsLong(), iso[0], iso[1], config.round());
+          NetworkPolicyCompiler.isolationFlows(p, port.getAsLong(), iso[0], iso[1], config.round());
       return flows.isEmpty() ? Map.of() : Map.of(p.nodeName(), flows);
     }
 
@@ -843,7 +843,9 @@ public final class CompiledCluster {
                   List.copyOf(tableOf(t.merged, table).values()),
                   NetworkPolicyCompiler.PRIORITY_CLAUSE,
                   config.maxMessageBytes());
-          boolean tiered = newView.size() != tableOf(t.merged, table).size() || !newView.equals(List.copyOf(tableOf(t.merged, table).values()));
+          boolean tiered =
+              newView.size() != tableOf(t.merged, table).size()
+                  || !newView.equals(List.copyOf(tableOf(t.merged, table).values()));
           if (tiered) {
             t.views.put(table, newView);
           } else {
@@ -914,10 +916,9 @@ public final class CompiledCluster {
         if (unit.startsWith("rule:")) {
           continue;
         }
-        Provenance.Origin origin = originOf(unit);
         for (List<Flow> flows : e.getValue().values()) {
           for (Flow f : flows) {
-            b.add(f.cookie(), origin);
+            b.add(f.cookie(), originOf(unit, f.cookie()));
           }
         }
       }
@@ -932,15 +933,18 @@ public final class CompiledCluster {
       return b.build();
     }
 
-    private Provenance.Origin originOf(String unit) {
+    /** Skeleton flows (object id 0) belong to the pipeline, the others to the unit's object. */
+    private static Provenance.Origin originOf(String unit, long cookie) {
+      Category c = Cookie.category(cookie);
+      if (Cookie.objectId(cookie) == 0) {
+        return new Provenance.Origin(c, "Pipeline", "", "br-int", null);
+      }
       String[] parts = unit.split(":", 2);
       String rest = parts[1];
       return switch (parts[0]) {
-        case "node" -> new Provenance.Origin(Category.DEFAULT, "Node", "", rest, null);
-        case "route" ->
-            new Provenance.Origin(Category.NODE, "Node", "", rest.split(":", 2)[1], null);
-        case "pod" -> podOrigin(Category.POD, rest);
-        case "iso" -> podOrigin(Category.DEFAULT, rest);
+        case "node" -> new Provenance.Origin(c, "Node", "", rest, null);
+        case "route" -> new Provenance.Origin(c, "Node", "", rest.split(":", 2)[1], null);
+        case "pod", "iso" -> podOrigin(c, rest);
         default -> throw new IllegalStateException("unknown unit " + unit);
       };
     }

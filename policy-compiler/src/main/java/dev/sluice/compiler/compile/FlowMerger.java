@@ -19,17 +19,17 @@ import java.util.TreeSet;
  *
  * <p><b>Merging.</b> Conjunctive clause flows with an identical key are shared by all rules (OVN
  * and Antrea do the same): one flow carrying every {@code conjunction()} action, sorted by (id,
- * clause); its cookie's object id is the smallest conj_id. Any other flows wanted under one key must
- * be identical except for the cookie; the one of the first contributor (in contributor-id order)
- * wins, so the result never depends on the order of changes.
+ * clause); its cookie's object id is the smallest conj_id. Any other flows wanted under one key
+ * must be identical except for the cookie; the one of the first contributor (in contributor-id
+ * order) wins, so the result never depends on the order of changes.
  *
  * <p><b>Splitting.</b> A flow_mod is at most 65,535 bytes; a clause flow shared by thousands of
  * rules would exceed it (16 bytes per conjunction action). Two flows cannot share a key and
- * conjunctions combine clauses of one priority only, so {@link #tier} moves whole rules: the conj_ids
- * that do not fit are given the next lower priority (199, 198, …, at most {@value #MAX_TIERS} tiers,
- * all above the conj_id flows at 190), together with every clause flow of theirs in that table. OVS
- * evaluates conjunctions per priority and falls through to lower priorities when none completes, so
- * the allowed set is unchanged.
+ * conjunctions combine clauses of one priority only, so {@link #tier} moves whole rules: the
+ * conj_ids that do not fit are given the next lower priority (199, 198, …, at most {@value
+ * #MAX_TIERS} tiers, all above the conj_id flows at 190), together with every clause flow of theirs
+ * in that table. OVS evaluates conjunctions per priority and falls through to lower priorities when
+ * none completes, so the allowed set is unchanged.
  */
 public final class FlowMerger {
   private FlowMerger() {}

@@ -42,12 +42,12 @@ import java.util.stream.Collectors;
  *   <li>A pod is isolated for a direction iff some policy selecting it has that type: one drop flow
  *       per such local pod ({@code ip,nw_src=IP} in 60, {@code ip,reg1=PORT} in 100). What is
  *       allowed is the union of the rules of every policy selecting it.
- *   <li>A policy isolating a direction without rules ({@code ingress: []} or absent) allows nothing:
- *       compiled, as Antrea's controller does, into a deny-all rule (index -1) whose peer clause
- *       has no flows, so only its applied-to clause and conj_id flow appear (the seed's {@code
- *       conjunction(5,1/2)}).
- *   <li>Absent or empty {@code from}/{@code to}: every address ({@code ip}, i.e. 0.0.0.0/0).
- *       Absent or empty {@code ports}: every port (no services clause).
+ *   <li>A policy isolating a direction without rules ({@code ingress: []} or absent) allows
+ *       nothing: compiled, as Antrea's controller does, into a deny-all rule (index -1) whose peer
+ *       clause has no flows, so only its applied-to clause and conj_id flow appear (the seed's
+ *       {@code conjunction(5,1/2)}).
+ *   <li>Absent or empty {@code from}/{@code to}: every address ({@code ip}, i.e. 0.0.0.0/0). Absent
+ *       or empty {@code ports}: every port (no services clause).
  *   <li>Peer podSelector only: matching pods of the policy's namespace; namespaceSelector only: all
  *       pods of matching namespaces; both in one peer: matching pods in matching namespaces (AND);
  *       separate peers: union (OR). ipBlock: the CIDR minus {@code except} as a minimal CIDR list.
@@ -56,8 +56,8 @@ import java.util.stream.Collectors;
  *       port is resolved per pod: for ingress against each applied-to pod's container ports, for
  *       egress against each destination pod's. Pods are grouped by their resolved port set and each
  *       group gets its own conj_id; addresses that are not pods (ipBlocks, "everything") only get
- *       the numeric ports. Egress to "everything" with a named port therefore also resolves the name
- *       on every pod of the cluster.
+ *       the numeric ports. Egress to "everything" with a named port therefore also resolves the
+ *       name on every pod of the cluster.
  *   <li>Services: in kube-proxy mode the packet reaching table 50 is already DNAT'ed to a backend
  *       pod, so egress to a Service is decided by the rules matching its backend pods' IPs and
  *       target ports; nothing Service-specific is compiled.
@@ -198,8 +198,7 @@ public final class NetworkPolicyCompiler {
 
   /** Whether {@code policy} selects {@code pod}. */
   public static boolean selects(NetworkPolicyInfo policy, PodInfo pod) {
-    return policy.namespace().equals(pod.namespace())
-        && policy.podSelector().matches(pod.labels());
+    return policy.namespace().equals(pod.namespace()) && policy.podSelector().matches(pod.labels());
   }
 
   /** Plans one rule. */
@@ -207,13 +206,12 @@ public final class NetworkPolicyCompiler {
     List<PodInfo> applied = appliedTo(policy, view);
     if (id.index() < 0) {
       return new RulePlan(
-          id,
-          List.of(
-              new Conj(id + "/", "", applied, new TreeSet<>(), new TreeSet<>())));
+          id, List.of(new Conj(id + "/", "", applied, new TreeSet<>(), new TreeSet<>())));
     }
     PolicyRule rule = rules(policy, id.direction()).get(id.index());
     boolean named =
-        rule.ports().stream().anyMatch(p -> p.port().isPresent() && p.port().get() instanceof PortRef.Named);
+        rule.ports().stream()
+            .anyMatch(p -> p.port().isPresent() && p.port().get() instanceof PortRef.Named);
     SortedSet<PortRange> numeric = new TreeSet<>();
     for (PolicyPort p : rule.ports()) {
       if (p.port().isEmpty()) {
@@ -251,7 +249,8 @@ public final class NetworkPolicyCompiler {
     if (id.direction() == Direction.INGRESS) {
       SortedSet<Ipv4Cidr> peers = new TreeSet<>(cidrs);
       peerPods.values().forEach(p -> peers.add(Ipv4Cidr.host(p.ip())));
-      Map<SortedSet<PortRange>, List<PodInfo>> byPorts = new TreeMap<>(NetworkPolicyCompiler::compareSets);
+      Map<SortedSet<PortRange>, List<PodInfo>> byPorts =
+          new TreeMap<>(NetworkPolicyCompiler::compareSets);
       for (PodInfo target : applied) {
         SortedSet<PortRange> s = resolve(rule, numeric, target);
         if (!s.isEmpty()) {
@@ -362,7 +361,8 @@ public final class NetworkPolicyCompiler {
         List<Match> peers = conj.peers().stream().map(c -> cidrMatch(peerField, c)).toList();
         List<Match> from = d == Direction.INGRESS ? peers : applied;
         List<Match> to = d == Direction.INGRESS ? applied : peers;
-        LinkedHashMap<Flow.Key, Flow> flows = byNode.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>());
+        LinkedHashMap<Flow.Key, Flow> flows =
+            byNode.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>());
         addClause(flows, table, cookie, from, new Action.Conjunction(id, 1, n));
         addClause(flows, table, cookie, to, new Action.Conjunction(id, 2, n));
         if (n == 3) {
@@ -378,7 +378,8 @@ public final class NetworkPolicyCompiler {
                 Match.builder().exact(MatchField.CONJ_ID, id).ip().build(),
                 List.of(
                     new Action.Load(
-                        d == Direction.INGRESS ? Registers.INGRESS_CONJ : Registers.EGRESS_CONJ, id),
+                        d == Direction.INGRESS ? Registers.INGRESS_CONJ : Registers.EGRESS_CONJ,
+                        id),
                     d.allowTo.resubmit()));
         flows.put(conjFlow.key(), conjFlow);
       }
@@ -389,7 +390,11 @@ public final class NetworkPolicyCompiler {
   }
 
   private static void addClause(
-      Map<Flow.Key, Flow> flows, Table table, long cookie, List<Match> matches, Action.Conjunction c) {
+      Map<Flow.Key, Flow> flows,
+      Table table,
+      long cookie,
+      List<Match> matches,
+      Action.Conjunction c) {
     for (Match m : matches) {
       Flow f = Flow.of(table.id(), PRIORITY_CLAUSE, cookie, m, List.of(c));
       flows.merge(f.key(), f, FlowMerger::mergeConjunctions);

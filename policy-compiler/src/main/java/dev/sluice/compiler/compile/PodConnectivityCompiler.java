@@ -30,8 +30,8 @@ import java.util.List;
  *       gateway L3/L2 (70, 80); commit (105) and output (110).
  *   <li>{@link #podFlows}: classifier (0), IP and ARP spoof guard (10), L3 to the pod with the
  *       virtual MAC in, MAC rewrite and {@code dec_ttl} (70), L2 (80).
- *   <li>{@link #remoteNodeFlows}: ARP responder for the remote gateway (20) and the route of its pod
- *       CIDR through the Geneve tunnel with {@code NXM_NX_TUN_IPV4_DST} = its InternalIP (70).
+ *   <li>{@link #remoteNodeFlows}: ARP responder for the remote gateway (20) and the route of its
+ *       pod CIDR through the Geneve tunnel with {@code NXM_NX_TUN_IPV4_DST} = its InternalIP (70).
  * </ul>
  */
 public final class PodConnectivityCompiler {
@@ -147,7 +147,9 @@ public final class PodConnectivityCompiler {
             PRIORITY_LOW,
             def,
             Match.builder()
-                .add(masked(MatchField.CT_STATE, CtState.INV | CtState.TRK, CtState.INV | CtState.TRK))
+                .add(
+                    masked(
+                        MatchField.CT_STATE, CtState.INV | CtState.TRK, CtState.INV | CtState.TRK))
                 .ip()
                 .build(),
             List.of()));
@@ -215,8 +217,7 @@ public final class PodConnectivityCompiler {
                 null,
                 null,
                 List.of(
-                    new Action.Load(
-                        SubField.whole(MatchField.CT_MARK), Marks.GATEWAY_CT_MARK)))));
+                    new Action.Load(SubField.whole(MatchField.CT_MARK), Marks.GATEWAY_CT_MARK)))));
     out.add(
         flow(
             Table.CONNTRACK_COMMIT,
@@ -233,7 +234,8 @@ public final class PodConnectivityCompiler {
             def,
             Match.builder()
                 .ip()
-                .add(masked(MatchField.REG0, Registers.DST_KNOWN.mask(), Registers.DST_KNOWN.mask()))
+                .add(
+                    masked(MatchField.REG0, Registers.DST_KNOWN.mask(), Registers.DST_KNOWN.mask()))
                 .build(),
             new Action.OutputReg(Registers.OUT_PORT)));
     return out;

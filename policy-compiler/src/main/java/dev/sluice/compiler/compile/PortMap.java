@@ -45,7 +45,9 @@ public record PortMap(Map<String, Long> byName) {
     m.put(Marks.GATEWAY_PORT, 2L);
     long next = 3;
     for (PodInfo p :
-        pods.stream().sorted(Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name)).toList()) {
+        pods.stream()
+            .sorted(Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name))
+            .toList()) {
       m.put(p.interfaceName(), next++);
     }
     return new PortMap(m);

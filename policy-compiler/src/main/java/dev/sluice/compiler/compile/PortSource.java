@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Where port numbers come from, per node: an explicit {@link PortMap} (file or learned from the
- * switch), else {@link PortMap#defaultNumbering}. With an explicit map, a pod whose interface is not
- * in it has no port yet and gets no flows (its veth is not attached to the bridge).
+ * switch), else {@link PortMap#defaultNumbering}. With an explicit map, a pod whose interface is
+ * not in it has no port yet and gets no flows (its veth is not attached to the bridge).
  */
 public interface PortSource {
 

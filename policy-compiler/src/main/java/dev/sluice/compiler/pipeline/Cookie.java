@@ -84,7 +84,8 @@ public final class Cookie {
       throw new IllegalArgumentException("round " + round + " is not 16-bit");
     }
     if ((objectId & ~OBJECT_MASK) != 0) {
-      throw new IllegalArgumentException("object id 0x" + Long.toHexString(objectId) + " > 40 bits");
+      throw new IllegalArgumentException(
+          "object id 0x" + Long.toHexString(objectId) + " > 40 bits");
     }
     return ((long) round << 48) | ((long) category.code() << 40) | objectId;
   }
@@ -112,8 +113,8 @@ public final class Cookie {
   /**
    * A stable 40-bit id for an object identity such as {@code pod/default/frontend}: the first 40
    * bits of its SHA-256. Never 0 (0 means "no object"). Collisions are not resolved here (that
-   * would make an id depend on which other objects exist); {@link Provenance} keeps every origin
-   * of a cookie and reports a cookie with several objects.
+   * would make an id depend on which other objects exist); {@link Provenance} keeps every origin of
+   * a cookie and reports a cookie with several objects.
    */
   public static long objectId(String identity) {
     byte[] d = sha256(identity);

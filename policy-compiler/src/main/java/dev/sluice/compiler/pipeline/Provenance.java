@@ -20,8 +20,7 @@ public record Provenance(SortedMap<Long, SortedSet<Origin>> byCookie) {
   /** Copies into an unmodifiable sorted map. */
   public Provenance {
     TreeMap<Long, SortedSet<Origin>> copy = new TreeMap<>(Long::compareUnsigned);
-    byCookie.forEach(
-        (k, v) -> copy.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
+    byCookie.forEach((k, v) -> copy.put(k, Collections.unmodifiableSortedSet(new TreeSet<>(v))));
     byCookie = Collections.unmodifiableSortedMap(copy);
   }
 
@@ -86,10 +85,7 @@ public record Provenance(SortedMap<Long, SortedSet<Origin>> byCookie) {
 
     @Override
     public String toString() {
-      return category
-          + " "
-          + objectKey()
-          + (rule == null ? "" : " " + rule);
+      return category + " " + objectKey() + (rule == null ? "" : " " + rule);
     }
   }
 
