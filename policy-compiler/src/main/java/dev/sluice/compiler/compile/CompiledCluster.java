@@ -537,9 +537,7 @@ public final class CompiledCluster {
         if (now != null) {
           plans.put(id, now);
           registerPeers(id, pol);
-          if (!now.equals(old)) {
-            emit.add(id);
-          }
+          emit.add(id); // even with an equal plan: ports or node placement may have moved
         } else {
           replaceUnit(ruleUnitId(id), Map.of(), touch);
         }
