@@ -1,0 +1,981 @@
+package dev.sluice.compiler.compile;
+
+import dev.sluice.compiler.cluster.ClusterState;
+import dev.sluice.compiler.cluster.ManifestError;
+import dev.sluice.compiler.cluster.NamespaceInfo;
+import dev.sluice.compiler.cluster.NetworkPolicyInfo;
+import dev.sluice.compiler.cluster.NetworkPolicyInfo.Peer;
+import dev.sluice.compiler.cluster.NetworkPolicyInfo.PolicyRule;
+import dev.sluice.compiler.cluster.NodeInfo;
+import dev.sluice.compiler.cluster.ObjectKind;
+import dev.sluice.compiler.cluster.PodInfo;
+import dev.sluice.compiler.cluster.PortRef;
+import dev.sluice.compiler.compile.NetworkPolicyCompiler.Direction;
+import dev.sluice.compiler.compile.NetworkPolicyCompiler.RuleId;
+import dev.sluice.compiler.compile.NetworkPolicyCompiler.RulePlan;
+import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.pipeline.Cookie;
+import dev.sluice.compiler.pipeline.Cookie.Category;
+import dev.sluice.compiler.pipeline.Provenance;
+import dev.sluice.compiler.pipeline.Table;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The compiled flows of a whole cluster, per node, plus everything needed to recompile one change
+ * incrementally.
+ *
+ * <h2>Units</h2>
+ *
+ * Every flow is contributed by one <em>unit</em>, recomputed as a whole when something it reads
+ * changes:
+ *
+ * <pre>
+ * unit                  flows on          reads
+ * node:N                N                 node N, config              (skeleton, gateway, Service CIDR)
+ * route:N:M             N                 nodes N and M               (ARP responder, tunnel route)
+ * pod:NS/P              P's node          pod, its node, its port
+ * iso:NS/P              P's node          pod, port, policies of NS selecting it (drops in 60/100)
+ * rule:NS/POL/DIR/I     nodes of its      policy, applied-to pods, peer pods, namespace labels,
+ *                       applied-to pods   ports, conj_ids
+ * </pre>
+ *
+ * A node's table is the merge ({@link FlowMerger}) of all contributions per (table, priority,
+ * match). A change marks units dirty through indexes — pods by namespace and node, policies by
+ * namespace, rules by the namespaces their podSelector-only peers read, rules with
+ * namespaceSelector peers, egress rules resolving named ports on every pod — recomputes only those,
+ * and diffs only the flow keys they touched. A pod add therefore costs its own flows plus the rules
+ * that select it as applied-to or peer (each replanned from the namespace's pods), not the cluster.
+ * With default port numbering, the pods of the same node renumbered by the change are recompiled
+ * too.
+ *
+ * <h2>Determinism</h2>
+ *
+ * Units are pure functions of the snapshot, conj_ids a pure function of the set of rule keys
+ * ({@link ConjIdAllocator}), merging order-independent: {@link #apply} reaching a snapshot gives
+ * byte-identical flows to {@link #compileAll} of that snapshot (checked by {@code
+ * IncrementalCompileTest}).
+ *
+ * <p>Not thread-safe. {@link #apply} hands the mutable indexes over to the returned instance (so a
+ * change costs no copy of the cluster); the receiver is spent afterwards and throws. {@link
+ * NodeFlows} obtained before stay valid: they are immutable.
+ */
+public final class CompiledCluster {
+
+  private @Nullable Engine engine;
+
+  private CompiledCluster(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** Compiles {@code state} from scratch. */
+  public static CompiledCluster compileAll(
+      ClusterState state, CompilerConfig config, PortSource ports) {
+    Engine e = new Engine(config, ports, new ConjIdAllocator());
+    e.compileAll(state);
+    return new CompiledCluster(e);
+  }
+
+  /** Compiles with the seed's defaults and default port numbering. */
+  public static CompiledCluster compileAll(ClusterState state) {
+    return compileAll(state, CompilerConfig.defaults(), PortSource.defaultNumbering());
+  }
+
+  /** Compiles with a custom conj-id allocator (tests of collision handling). */
+  static CompiledCluster compileAll(
+      ClusterState state, CompilerConfig config, PortSource ports, ConjIdAllocator alloc) {
+    Engine e = new Engine(config, ports, alloc);
+    e.compileAll(state);
+    return new CompiledCluster(e);
+  }
+
+  /**
+   * The outcome of one change.
+   *
+   * @param compiled the new compiled state
+   * @param diffs per node whose flows changed, what changed (nodes without changes are absent)
+   * @param errors rejections and warnings of the change (a rejected change leaves flows as they
+   *     are)
+   */
+  public record Result(
+      CompiledCluster compiled, Map<String, FlowDiff> diffs, List<ManifestError> errors) {
+    /** Copies. */
+    public Result {
+      diffs = Collections.unmodifiableMap(new TreeMap<>(diffs));
+      errors = List.copyOf(errors);
+    }
+  }
+
+  /** Applies one change to the state and recompiles what it touches. Spends this instance. */
+  public Result apply(Change change) {
+    Engine e = live();
+    ClusterState.ApplyResult r;
+    ObjectKind kind;
+    String ns;
+    String name;
+    if (change instanceof Change.Upsert u) {
+      HasMetadata obj = u.object();
+      Optional<ObjectKind> k = ObjectKind.of(obj);
+      r = e.state.apply(obj);
+      if (k.isEmpty() || r.state() == e.state) {
+        return unchanged(r.errors());
+      }
+      kind = k.get();
+      ns = Objects.requireNonNullElse(obj.getMetadata().getNamespace(), "");
+      name = obj.getMetadata().getName();
+    } else if (change instanceof Change.Delete d) {
+      r = e.state.delete(d.kind(), d.namespace(), d.name());
+      if (r.state() == e.state) {
+        return unchanged(r.errors());
+      }
+      kind = d.kind();
+      ns = d.namespace();
+      name = d.name();
+    } else {
+      throw new IllegalArgumentException("unknown change " + change);
+    }
+    Map<String, FlowDiff> diffs = e.apply(r.state(), kind, ns, name);
+    this.engine = null;
+    return new Result(new CompiledCluster(e), diffs, r.errors());
+  }
+
+  /**
+   * Moves to {@code next}, a snapshot that differs from the current one in the object {@code kind
+   * namespace/name} only (for callers that keep their own {@link ClusterState}). Spends this
+   * instance.
+   */
+  public Result apply(ClusterState next, ObjectKind kind, String namespace, String name) {
+    Engine e = live();
+    Map<String, FlowDiff> diffs = e.apply(next, kind, namespace, name);
+    this.engine = null;
+    return new Result(new CompiledCluster(e), diffs, List.of());
+  }
+
+  private Result unchanged(List<ManifestError> errors) {
+    Engine e = live();
+    this.engine = null;
+    return new Result(new CompiledCluster(e), Map.of(), errors);
+  }
+
+  private Engine live() {
+    Engine e = engine;
+    if (e == null) {
+      throw new IllegalStateException("this CompiledCluster was spent by apply(); use its result");
+    }
+    return e;
+  }
+
+  /** The snapshot compiled. */
+  public ClusterState state() {
+    return live().state;
+  }
+
+  /** Nodes that have flows, sorted. */
+  public Set<String> nodes() {
+    return Collections.unmodifiableSet(new TreeSet<>(live().tables.keySet()));
+  }
+
+  /** The flows of {@code node} (empty when unknown). */
+  public NodeFlows flows(String node) {
+    return live().nodeFlows(node);
+  }
+
+  /** The ports used for {@code node}. */
+  public PortMap ports(String node) {
+    PortMap p = live().ports.get(node);
+    return p != null ? p : new PortMap(Map.of());
+  }
+
+  /** conj key ({@code ns/policy/direction/index/portGroup}) → conj_id. */
+  public Map<String, Long> conjIds() {
+    return live().alloc.ids();
+  }
+
+  /** Cookie → origins of every flow compiled. */
+  public Provenance provenance() {
+    return live().provenance();
+  }
+
+  // =====================================================================================
+
+  /** The mutable state handed from one {@link CompiledCluster} to the next. */
+  private static final class Engine implements ClusterView {
+    final CompilerConfig config;
+    final PortSource portSource;
+    final ConjIdAllocator alloc;
+    ClusterState state = ClusterState.empty();
+
+    // Indexes of attached pods.
+    final TreeMap<String, TreeMap<String, PodInfo>> podsByNs = new TreeMap<>();
+    final HashMap<String, TreeMap<String, PodInfo>> podsByNode = new HashMap<>();
+    final HashMap<String, PortMap> ports = new HashMap<>();
+    final HashMap<String, TreeMap<String, NetworkPolicyInfo>> policiesByNs = new HashMap<>();
+
+    // Rules.
+    final TreeMap<RuleId, RulePlan> plans = new TreeMap<>();
+    final HashMap<String, RuleId> conjOwner = new HashMap<>();
+    final HashMap<String, Set<RuleId>> peerRulesByNs = new HashMap<>();
+    final Set<RuleId> nsSelectorRules = new TreeSet<>();
+    final Set<RuleId> allPodRules = new TreeSet<>();
+
+    // Flows.
+    final HashMap<String, Map<String, List<Flow>>> unitFlows = new HashMap<>();
+    final TreeMap<String, NodeTable> tables = new TreeMap<>();
+    final HashMap<String, NodeFlows> cache = new HashMap<>();
+
+    Engine(CompilerConfig config, PortSource portSource, ConjIdAllocator alloc) {
+      this.config = config;
+      this.portSource = portSource;
+      this.alloc = alloc;
+    }
+
+    // ---------------------------------------------------------------- ClusterView
+
+    @Override
+    public Collection<PodInfo> podsIn(String namespace) {
+      TreeMap<String, PodInfo> m = podsByNs.get(namespace);
+      return m == null ? List.of() : m.values();
+    }
+
+    @Override
+    public Collection<String> podNamespaces() {
+      return podsByNs.keySet();
+    }
+
+    @Override
+    public NamespaceInfo namespace(String name) {
+      return state.namespace(name);
+    }
+
+    @Override
+    public OptionalLong port(PodInfo pod) {
+      PortMap m = ports.get(pod.nodeName());
+      return m == null ? OptionalLong.empty() : m.port(pod.interfaceName());
+    }
+
+    // ---------------------------------------------------------------- cold compile
+
+    void compileAll(ClusterState s) {
+      state = s;
+      for (PodInfo p : s.pods()) {
+        if (s.node(p.nodeName()).isPresent()) {
+          indexPod(p);
+        }
+      }
+      for (NodeInfo n : s.nodes()) {
+        ports.put(n.name(), portsFor(n.name()));
+      }
+      for (NetworkPolicyInfo p : s.networkPolicies()) {
+        policiesByNs.computeIfAbsent(p.namespace(), k -> new TreeMap<>()).put(p.key(), p);
+      }
+      Touch touch = new Touch();
+      for (NodeInfo n : s.nodes()) {
+        replaceUnit("node:" + n.name(), nodeUnit(n.name()), touch);
+        for (NodeInfo m : s.nodes()) {
+          if (!m.name().equals(n.name())) {
+            replaceUnit(routeUnitId(n.name(), m.name()), routeUnit(n.name(), m.name()), touch);
+          }
+        }
+      }
+      for (TreeMap<String, PodInfo> pods : podsByNs.values()) {
+        for (PodInfo p : pods.values()) {
+          replaceUnit("pod:" + p.key(), podUnit(p.key()), touch);
+          replaceUnit("iso:" + p.key(), isoUnit(p.key()), touch);
+        }
+      }
+      List<String> keys = new ArrayList<>();
+      for (NetworkPolicyInfo p : s.networkPolicies()) {
+        for (RuleId id : NetworkPolicyCompiler.ruleIds(p)) {
+          RulePlan plan = NetworkPolicyCompiler.plan(p, id, this);
+          plans.put(id, plan);
+          registerPeers(id, p);
+          for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
+            keys.add(k);
+            conjOwner.put(k, id);
+          }
+        }
+      }
+      alloc.addAll(keys);
+      for (RulePlan plan : plans.values()) {
+        replaceUnit(ruleUnitId(plan.id()), emit(plan), touch);
+      }
+      finish(touch);
+    }
+
+    // ---------------------------------------------------------------- incremental
+
+    Map<String, FlowDiff> apply(ClusterState next, ObjectKind kind, String ns, String name) {
+      ClusterState prev = state;
+      state = next;
+      Dirty d = new Dirty();
+      switch (kind) {
+        case POD -> {
+          PodInfo p0 = attached(prev, prev.pod(ns, name));
+          PodInfo p1 = attached(next, next.pod(ns, name));
+          podChanged(p0, p1, d);
+        }
+        case NODE -> nodeChanged(prev, next, name, d);
+        case NAMESPACE -> d.rules.addAll(nsSelectorRules);
+        case NETWORK_POLICY -> policyChanged(prev, next, ns, name, d);
+        default -> {
+          // Services, Endpoints, EndpointSlices: no flows in kube-proxy mode.
+        }
+      }
+      return recompute(d);
+    }
+
+    private @Nullable PodInfo attached(ClusterState s, Optional<PodInfo> p) {
+      return p.filter(x -> s.node(x.nodeName()).isPresent()).orElse(null);
+    }
+
+    private void podChanged(@Nullable PodInfo p0, @Nullable PodInfo p1, Dirty d) {
+      if (Objects.equals(p0, p1)) {
+        return;
+      }
+      for (PodInfo p : new PodInfo[] {p0, p1}) {
+        if (p != null) {
+          dependents(p, d);
+        }
+      }
+      if (p0 != null) {
+        unindexPod(p0);
+      }
+      if (p1 != null) {
+        indexPod(p1);
+      }
+      Set<String> nodes = new TreeSet<>();
+      if (p0 != null) {
+        nodes.add(p0.nodeName());
+        d.pods.add(p0.key());
+      }
+      if (p1 != null) {
+        nodes.add(p1.nodeName());
+        d.pods.add(p1.key());
+      }
+      for (String n : nodes) {
+        renumber(n, d);
+      }
+    }
+
+    /** Units that read pod {@code p} (as applied-to or peer). */
+    private void dependents(PodInfo p, Dirty d) {
+      d.pods.add(p.key());
+      for (NetworkPolicyInfo pol : policiesIn(p.namespace())) {
+        if (NetworkPolicyCompiler.selects(pol, p)) {
+          d.rules.addAll(NetworkPolicyCompiler.ruleIds(pol));
+        }
+      }
+      Map<String, String> nsLabels = state.namespace(p.namespace()).labels();
+      Set<RuleId> candidates = new TreeSet<>(nsSelectorRules);
+      candidates.addAll(peerRulesByNs.getOrDefault(p.namespace(), Set.of()));
+      for (RuleId id : candidates) {
+        NetworkPolicyInfo pol = policy(id.policy());
+        if (pol == null || id.index() < 0) {
+          continue;
+        }
+        PolicyRule rule = NetworkPolicyCompiler.rules(pol, id.direction()).get(id.index());
+        for (Peer peer : rule.peers()) {
+          if (peer.selectsPod(pol.namespace(), p.namespace(), p.labels(), nsLabels)) {
+            d.rules.add(id);
+            break;
+          }
+        }
+      }
+      d.rules.addAll(allPodRules);
+    }
+
+    /** Re-derives a node's port map; pods whose port changed are recompiled. */
+    private void renumber(String node, Dirty d) {
+      PortMap old = ports.get(node);
+      if (state.node(node).isEmpty()) {
+        ports.remove(node);
+        return;
+      }
+      PortMap now = portsFor(node);
+      ports.put(node, now);
+      if (old == null || old.equals(now)) {
+        return;
+      }
+      for (PodInfo p : podsByNode.getOrDefault(node, new TreeMap<>()).values()) {
+        if (!old.port(p.interfaceName()).equals(now.port(p.interfaceName()))) {
+          d.pods.add(p.key());
+          for (NetworkPolicyInfo pol : policiesIn(p.namespace())) {
+            if (NetworkPolicyCompiler.selects(pol, p)) {
+              d.rules.addAll(NetworkPolicyCompiler.ruleIds(pol));
+            }
+          }
+        }
+      }
+      d.nodes.add(node); // gateway/tunnel ports may have moved
+      for (NodeInfo m : state.nodes()) {
+        if (!m.name().equals(node)) {
+          d.routes.add(List.of(node, m.name()));
+        }
+      }
+    }
+
+    private void nodeChanged(ClusterState prev, ClusterState next, String name, Dirty d) {
+      boolean was = prev.node(name).isPresent();
+      boolean is = next.node(name).isPresent();
+      TreeMap<String, PodInfo> pods = new TreeMap<>();
+      prev.podsOnNode(name).forEach(p -> pods.put(p.key(), p));
+      next.podsOnNode(name).forEach(p -> pods.put(p.key(), p));
+      for (PodInfo p : pods.values()) {
+        PodInfo p0 = was ? prev.pod(p.namespace(), p.name()).orElse(null) : null;
+        PodInfo p1 = is ? next.pod(p.namespace(), p.name()).orElse(null) : null;
+        if (p0 != null) {
+          dependents(p0, d);
+          unindexPod(p0);
+        }
+        if (p1 != null) {
+          dependents(p1, d);
+          indexPod(p1);
+        }
+      }
+      if (is) {
+        ports.put(name, portsFor(name));
+      } else {
+        ports.remove(name);
+      }
+      d.nodes.add(name);
+      Set<String> all = new TreeSet<>();
+      prev.nodes().forEach(n -> all.add(n.name()));
+      next.nodes().forEach(n -> all.add(n.name()));
+      for (String m : all) {
+        if (!m.equals(name)) {
+          d.routes.add(List.of(m, name));
+          d.routes.add(List.of(name, m));
+        }
+      }
+    }
+
+    private void policyChanged(
+        ClusterState prev, ClusterState next, String ns, String name, Dirty d) {
+      NetworkPolicyInfo p0 = prev.networkPolicy(ns, name).orElse(null);
+      NetworkPolicyInfo p1 = next.networkPolicy(ns, name).orElse(null);
+      if (Objects.equals(p0, p1)) {
+        return;
+      }
+      TreeMap<String, NetworkPolicyInfo> inNs =
+          policiesByNs.computeIfAbsent(ns, k -> new TreeMap<>());
+      if (p1 != null) {
+        inNs.put(p1.key(), p1);
+      } else if (p0 != null) {
+        inNs.remove(p0.key());
+      }
+      for (NetworkPolicyInfo p : new NetworkPolicyInfo[] {p0, p1}) {
+        if (p == null) {
+          continue;
+        }
+        d.rules.addAll(NetworkPolicyCompiler.ruleIds(p));
+        for (PodInfo pod : podsIn(ns)) {
+          if (NetworkPolicyCompiler.selects(p, pod)) {
+            d.isos.add(pod.key());
+          }
+        }
+      }
+    }
+
+    // ---------------------------------------------------------------- recompute
+
+    private Map<String, FlowDiff> recompute(Dirty d) {
+      Touch touch = new Touch();
+      for (String n : d.nodes) {
+        replaceUnit("node:" + n, nodeUnit(n), touch);
+      }
+      for (List<String> r : d.routes) {
+        replaceUnit(routeUnitId(r.get(0), r.get(1)), routeUnit(r.get(0), r.get(1)), touch);
+      }
+      for (String key : d.pods) {
+        replaceUnit("pod:" + key, podUnit(key), touch);
+        replaceUnit("iso:" + key, isoUnit(key), touch);
+      }
+      for (String key : d.isos) {
+        if (!d.pods.contains(key)) {
+          replaceUnit("iso:" + key, isoUnit(key), touch);
+        }
+      }
+      // Rules: replan, then move conj ids, then emit.
+      Set<RuleId> emit = new TreeSet<>();
+      Set<String> movedKeys = new HashSet<>();
+      for (RuleId id : d.rules) {
+        RulePlan old = plans.remove(id);
+        deregisterPeers(id);
+        NetworkPolicyInfo pol = policy(id.policy());
+        boolean exists = pol != null && NetworkPolicyCompiler.ruleIds(pol).contains(id);
+        RulePlan now = exists ? NetworkPolicyCompiler.plan(pol, id, this) : null;
+        Set<String> oldKeys =
+            old == null ? Set.of() : new TreeSet<>(NetworkPolicyCompiler.conjKeys(old));
+        Set<String> newKeys =
+            now == null ? Set.of() : new TreeSet<>(NetworkPolicyCompiler.conjKeys(now));
+        for (String k : oldKeys) {
+          if (!newKeys.contains(k)) {
+            conjOwner.remove(k);
+            movedKeys.addAll(alloc.remove(k));
+          }
+        }
+        for (String k : newKeys) {
+          if (!oldKeys.contains(k)) {
+            conjOwner.put(k, id);
+            movedKeys.addAll(alloc.add(k));
+          }
+        }
+        if (now != null) {
+          plans.put(id, now);
+          registerPeers(id, pol);
+          emit.add(id); // even with an equal plan: ports or node placement may have moved
+        } else {
+          replaceUnit(ruleUnitId(id), Map.of(), touch);
+        }
+      }
+      for (String k : movedKeys) {
+        RuleId owner = conjOwner.get(k);
+        if (owner != null && plans.containsKey(owner)) {
+          emit.add(owner);
+        }
+      }
+      for (RuleId id : emit) {
+        replaceUnit(ruleUnitId(id), emit(plans.get(id)), touch);
+      }
+      return finish(touch);
+    }
+
+    // ---------------------------------------------------------------- units
+
+    private Map<String, List<Flow>> nodeUnit(String node) {
+      NodeContext ctx = ctx(node);
+      if (ctx == null) {
+        return Map.of();
+      }
+      List<Flow> flows = new ArrayList<>(PodConnectivityCompiler.nodeFlows(ctx));
+      flows.addAll(ServiceCompiler.nodeFlows(ctx));
+      return Map.of(node, flows);
+    }
+
+    private Map<String, List<Flow>> routeUnit(String node, String remote) {
+      NodeContext ctx = ctx(node);
+      Optional<NodeInfo> r = state.node(remote);
+      if (ctx == null || r.isEmpty()) {
+        return Map.of();
+      }
+      return Map.of(node, PodConnectivityCompiler.remoteNodeFlows(ctx, r.get()));
+    }
+
+    private Map<String, List<Flow>> podUnit(String key) {
+      PodInfo p = attachedPod(key);
+      if (p == null) {
+        return Map.of();
+      }
+      OptionalLong port = port(p);
+      NodeContext ctx = ctx(p.nodeName());
+      if (port.isEmpty() || ctx == null) {
+        return Map.of();
+      }
+      return Map.of(p.nodeName(), PodConnectivityCompiler.podFlows(ctx, p, port.getAsLong()));
+    }
+
+    private Map<String, List<Flow>> isoUnit(String key) {
+      PodInfo p = attachedPod(key);
+      if (p == null) {
+        return Map.of();
+      }
+      OptionalLong port = port(p);
+      if (port.isEmpty()) {
+        return Map.of();
+      }
+      List<NetworkPolicyInfo> selecting = new ArrayList<>();
+      for (NetworkPolicyInfo pol : policiesIn(p.namespace())) {
+        if (NetworkPolicyCompiler.selects(pol, p)) {
+          selecting.add(pol);
+        }
+      }
+      boolean[] iso = NetworkPolicyCompiler.isolation(selecting);
+      List<Flow> flows =
+          NetworkPolicyCompiler.isolationFlows(p, port.getAsLong(), iso[0], iso[1], config.round());
+      return flows.isEmpty() ? Map.of() : Map.of(p.nodeName(), flows);
+    }
+
+    private Map<String, List<Flow>> emit(RulePlan plan) {
+      Map<String, Long> ids = new HashMap<>();
+      for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
+        ids.put(k, alloc.id(k));
+      }
+      return NetworkPolicyCompiler.emit(plan, ids, this, config.round());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private @Nullable NodeContext ctx(String node) {
+      Optional<NodeInfo> n = state.node(node);
+      PortMap p = ports.get(node);
+      return n.isEmpty() || p == null ? null : new NodeContext(n.get(), p, config);
+    }
+
+    private PortMap portsFor(String node) {
+      return portSource.ports(node, podsByNode.getOrDefault(node, new TreeMap<>()).values());
+    }
+
+    private @Nullable PodInfo attachedPod(String key) {
+      String[] nsName = key.split("/", 2);
+      TreeMap<String, PodInfo> m = podsByNs.get(nsName[0]);
+      return m == null ? null : m.get(nsName[1]);
+    }
+
+    private Collection<NetworkPolicyInfo> policiesIn(String ns) {
+      TreeMap<String, NetworkPolicyInfo> m = policiesByNs.get(ns);
+      return m == null ? List.of() : m.values();
+    }
+
+    private @Nullable NetworkPolicyInfo policy(String key) {
+      String[] nsName = key.split("/", 2);
+      TreeMap<String, NetworkPolicyInfo> m = policiesByNs.get(nsName[0]);
+      return m == null ? null : m.get(key);
+    }
+
+    private void indexPod(PodInfo p) {
+      podsByNs.computeIfAbsent(p.namespace(), k -> new TreeMap<>()).put(p.name(), p);
+      podsByNode.computeIfAbsent(p.nodeName(), k -> new TreeMap<>()).put(p.key(), p);
+    }
+
+    private void unindexPod(PodInfo p) {
+      TreeMap<String, PodInfo> m = podsByNs.get(p.namespace());
+      if (m != null && m.remove(p.name()) != null && m.isEmpty()) {
+        podsByNs.remove(p.namespace());
+      }
+      TreeMap<String, PodInfo> n = podsByNode.get(p.nodeName());
+      if (n != null && n.remove(p.key()) != null && n.isEmpty()) {
+        podsByNode.remove(p.nodeName());
+      }
+    }
+
+    private void registerPeers(RuleId id, NetworkPolicyInfo pol) {
+      if (id.index() < 0) {
+        return;
+      }
+      PolicyRule rule = NetworkPolicyCompiler.rules(pol, id.direction()).get(id.index());
+      if (rule.allowsAllPeers()) {
+        boolean named =
+            rule.ports().stream()
+                .anyMatch(p -> p.port().isPresent() && p.port().get() instanceof PortRef.Named);
+        if (named && id.direction() == Direction.EGRESS) {
+          allPodRules.add(id);
+        }
+        return;
+      }
+      for (Peer peer : rule.peers()) {
+        if (peer.ipBlock().isPresent()) {
+          continue;
+        }
+        if (peer.namespaceSelector().isPresent()) {
+          nsSelectorRules.add(id);
+        } else {
+          peerRulesByNs.computeIfAbsent(pol.namespace(), k -> new TreeSet<>()).add(id);
+        }
+      }
+    }
+
+    private void deregisterPeers(RuleId id) {
+      allPodRules.remove(id);
+      nsSelectorRules.remove(id);
+      String ns = id.policy().split("/", 2)[0];
+      Set<RuleId> s = peerRulesByNs.get(ns);
+      if (s != null) {
+        s.remove(id);
+        if (s.isEmpty()) {
+          peerRulesByNs.remove(ns);
+        }
+      }
+    }
+
+    private static String routeUnitId(String node, String remote) {
+      return "route:" + node + ":" + remote;
+    }
+
+    private static String ruleUnitId(RuleId id) {
+      return "rule:" + id;
+    }
+
+    // ---------------------------------------------------------------- contributions and diffs
+
+    private void replaceUnit(String unit, Map<String, List<Flow>> now, Touch touch) {
+      Map<String, List<Flow>> old = unitFlows.remove(unit);
+      if (old != null) {
+        old.forEach(
+            (node, flows) -> {
+              NodeTable t = tables.get(node);
+              if (t == null) {
+                return;
+              }
+              for (Flow f : flows) {
+                touch.see(node, f.key(), t);
+                TreeMap<String, Flow> c = t.contrib.get(f.key());
+                if (c != null) {
+                  c.remove(unit);
+                  if (c.isEmpty()) {
+                    t.contrib.remove(f.key());
+                  }
+                }
+              }
+            });
+      }
+      if (now.isEmpty()) {
+        return;
+      }
+      Map<String, List<Flow>> stored = new TreeMap<>();
+      now.forEach(
+          (node, flows) -> {
+            if (flows.isEmpty()) {
+              return;
+            }
+            NodeTable t = tables.computeIfAbsent(node, k -> new NodeTable());
+            LinkedHashMap<Flow.Key, Flow> own = new LinkedHashMap<>();
+            for (Flow f : flows) {
+              own.merge(f.key(), f, FlowMerger::merge);
+            }
+            for (Flow f : own.values()) {
+              touch.see(node, f.key(), t);
+              t.contrib.computeIfAbsent(f.key(), k -> new TreeMap<>()).put(unit, f);
+            }
+            stored.put(node, List.copyOf(own.values()));
+          });
+      unitFlows.put(unit, stored);
+    }
+
+    private Map<String, FlowDiff> finish(Touch touch) {
+      Map<String, FlowDiff> diffs = new TreeMap<>();
+      for (Map.Entry<String, Map<Flow.Key, Optional<Flow>>> e : touch.seen.entrySet()) {
+        String node = e.getKey();
+        NodeTable t = tables.get(node);
+        if (t == null) {
+          continue;
+        }
+        cache.remove(node);
+        List<Flow> added = new ArrayList<>();
+        List<Flow> removed = new ArrayList<>();
+        Set<Integer> policyTables = new TreeSet<>();
+        for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
+          Flow.Key key = k.getKey();
+          TreeMap<String, Flow> c = t.contrib.get(key);
+          Flow now = c == null ? null : FlowMerger.merge(c.values());
+          if (now == null) {
+            t.merged.remove(key);
+          } else {
+            t.merged.put(key, now);
+          }
+          if (isRuleTable(key.table())) {
+            policyTables.add(key.table());
+            continue;
+          }
+          Flow old = k.getValue().orElse(null);
+          if (!Objects.equals(old, now)) {
+            if (old != null) {
+              removed.add(old);
+            }
+            if (now != null) {
+              added.add(now);
+            }
+          }
+        }
+        for (int table : policyTables) {
+          List<Flow> oldView = t.views.get(table);
+          boolean needTier = oldView != null;
+          if (!needTier) {
+            for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
+              Flow f = t.merged.get(k.getKey());
+              if (k.getKey().table() == table
+                  && f != null
+                  && FlowMerger.estimateBytes(f) > config.maxMessageBytes()) {
+                needTier = true;
+                break;
+              }
+            }
+          }
+          if (!needTier) {
+            for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
+              if (k.getKey().table() != table) {
+                continue;
+              }
+              Flow old = k.getValue().orElse(null);
+              Flow now = t.merged.get(k.getKey());
+              if (!Objects.equals(old, now)) {
+                if (old != null) {
+                  removed.add(old);
+                }
+                if (now != null) {
+                  added.add(now);
+                }
+              }
+            }
+            continue;
+          }
+          if (oldView == null) {
+            // Reconstruct the untiered table before this change.
+            TreeMap<Flow.Key, Flow> before = new TreeMap<>(tableOf(t.merged, table));
+            for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
+              if (k.getKey().table() == table) {
+                if (k.getValue().isPresent()) {
+                  before.put(k.getKey(), k.getValue().get());
+                } else {
+                  before.remove(k.getKey());
+                }
+              }
+            }
+            oldView = List.copyOf(before.values());
+          }
+          List<Flow> newView =
+              FlowMerger.tier(
+                  List.copyOf(tableOf(t.merged, table).values()),
+                  NetworkPolicyCompiler.PRIORITY_CLAUSE,
+                  config.maxMessageBytes());
+          boolean tiered =
+              newView.size() != tableOf(t.merged, table).size()
+                  || !newView.equals(List.copyOf(tableOf(t.merged, table).values()));
+          if (tiered) {
+            t.views.put(table, newView);
+          } else {
+            t.views.remove(table);
+          }
+          Set<Flow> o = new HashSet<>(oldView);
+          Set<Flow> n = new HashSet<>(newView);
+          for (Flow f : oldView) {
+            if (!n.contains(f)) {
+              removed.add(f);
+            }
+          }
+          for (Flow f : newView) {
+            if (!o.contains(f)) {
+              added.add(f);
+            }
+          }
+        }
+        if (t.contrib.isEmpty()) {
+          tables.remove(node);
+        }
+        if (!added.isEmpty() || !removed.isEmpty()) {
+          added.sort(java.util.Comparator.comparing(Flow::key));
+          removed.sort(java.util.Comparator.comparing(Flow::key));
+          diffs.put(node, new FlowDiff(added, removed));
+        }
+      }
+      return diffs;
+    }
+
+    private static boolean isRuleTable(int table) {
+      return table == Table.EGRESS_RULE.id() || table == Table.INGRESS_RULE.id();
+    }
+
+    private static Map<Flow.Key, Flow> tableOf(TreeMap<Flow.Key, Flow> merged, int table) {
+      return merged.subMap(
+          new Flow.Key(table, 0xffff, dev.sluice.compiler.flow.Match.any()),
+          true,
+          new Flow.Key(table + 1, 0xffff, dev.sluice.compiler.flow.Match.any()),
+          false);
+    }
+
+    NodeFlows nodeFlows(String node) {
+      NodeFlows cached = cache.get(node);
+      if (cached != null) {
+        return cached;
+      }
+      NodeTable t = tables.get(node);
+      if (t == null) {
+        return new NodeFlows(node, List.of(), List.of());
+      }
+      List<Flow> flows = new ArrayList<>();
+      for (Flow f : t.merged.values()) {
+        if (!t.views.containsKey(f.table())) {
+          flows.add(f);
+        }
+      }
+      t.views.values().forEach(flows::addAll);
+      NodeFlows nf = new NodeFlows(node, flows, List.of());
+      cache.put(node, nf);
+      return nf;
+    }
+
+    Provenance provenance() {
+      Provenance.Builder b = new Provenance.Builder();
+      for (Map.Entry<String, Map<String, List<Flow>>> e : new TreeMap<>(unitFlows).entrySet()) {
+        String unit = e.getKey();
+        if (unit.startsWith("rule:")) {
+          continue;
+        }
+        for (List<Flow> flows : e.getValue().values()) {
+          for (Flow f : flows) {
+            b.add(f.cookie(), originOf(unit, f.cookie()));
+          }
+        }
+      }
+      for (RulePlan plan : plans.values()) {
+        Map<String, Long> ids = new HashMap<>();
+        NetworkPolicyCompiler.conjKeys(plan).forEach(k -> ids.put(k, alloc.id(k)));
+        for (Provenance.Origin o : NetworkPolicyCompiler.origins(plan, ids)) {
+          Provenance.RuleRef rule = Objects.requireNonNull(o.rule());
+          b.add(Cookie.of(config.round(), Category.POLICY, rule.conjId()), o);
+        }
+      }
+      return b.build();
+    }
+
+    /** Skeleton flows (object id 0) belong to the pipeline, the others to the unit's object. */
+    private static Provenance.Origin originOf(String unit, long cookie) {
+      Category c = Cookie.category(cookie);
+      if (Cookie.objectId(cookie) == 0) {
+        return new Provenance.Origin(c, "Pipeline", "", "br-int", null);
+      }
+      String[] parts = unit.split(":", 2);
+      String rest = parts[1];
+      return switch (parts[0]) {
+        case "node" -> new Provenance.Origin(c, "Node", "", rest, null);
+        case "route" -> new Provenance.Origin(c, "Node", "", rest.split(":", 2)[1], null);
+        case "pod", "iso" -> podOrigin(c, rest);
+        default -> throw new IllegalStateException("unknown unit " + unit);
+      };
+    }
+
+    private static Provenance.Origin podOrigin(Category c, String key) {
+      String[] nsName = key.split("/", 2);
+      return new Provenance.Origin(c, "Pod", nsName[0], nsName[1], null);
+    }
+  }
+
+  /** The keys whose merged flow may change, with their merged flow before the change. */
+  private static final class Touch {
+    final TreeMap<String, Map<Flow.Key, Optional<Flow>>> seen = new TreeMap<>();
+
+    void see(String node, Flow.Key key, NodeTable t) {
+      seen.computeIfAbsent(node, k -> new HashMap<>())
+          .computeIfAbsent(key, k -> Optional.ofNullable(t.merged.get(key)));
+    }
+  }
+
+  /** One node's contributions, merged flows and split (tiered) rule tables. */
+  private static final class NodeTable {
+    final HashMap<Flow.Key, TreeMap<String, Flow>> contrib = new HashMap<>();
+    final TreeMap<Flow.Key, Flow> merged = new TreeMap<>();
+    final TreeMap<Integer, List<Flow>> views = new TreeMap<>();
+  }
+
+  /** Units to recompute. */
+  private static final class Dirty {
+    final Set<String> nodes = new TreeSet<>();
+    final Set<List<String>> routes = new HashSet<>();
+    final Set<String> pods = new TreeSet<>();
+    final Set<String> isos = new TreeSet<>();
+    final Set<RuleId> rules = new TreeSet<>();
+  }
+}
