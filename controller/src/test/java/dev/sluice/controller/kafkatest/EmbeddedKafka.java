@@ -79,7 +79,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka startIn(
       Path dir, boolean deleteOnClose, Map<String, String> overrides) {
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, deleteOnClose, overrides, freePort(), freePort());
+    return startIn(dir, deleteOnClose, 0, 0, overrides);
+  }
+
+  /** Like {@link #startIn(Path, boolean, Map)} with given ports; 0 picks a free one. */
+  public static EmbeddedKafka startIn(
+      Path dir,
+      boolean deleteOnClose,
+      int brokerPort,
+      int controllerPort,
+      Map<String, String> overrides) {
+    EmbeddedKafka kafka =
+        new EmbeddedKafka(
+            dir,
+            deleteOnClose,
+            overrides,
+            brokerPort == 0 ? freePort() : brokerPort,
+            controllerPort == 0 ? freePort() : controllerPort);
     kafka.format();
     kafka.start();
     return kafka;
