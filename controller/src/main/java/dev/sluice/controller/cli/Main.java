@@ -12,7 +12,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "OpenFlow 1.3 controller for Kubernetes-style networking on Open vSwitch.",
-    subcommands = {PushCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      PushCommand.class,
+      CompileCommand.class,
+      TraceCommand.class,
+      ApplyCommand.class,
+      DeleteCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,28 @@
+package dev.sluice.controller.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice delete -f PATH...}: publishes a tombstone for every object in the manifests (only
+ * kind, namespace and name are read from them). Prints one line per object, {@code
+ * pod/default/frontend deleted}.
+ */
+@Command(
+    name = "delete",
+    mixinStandardHelpOptions = true,
+    description = "Publish deletions (tombstones) for the objects in manifests.")
+public final class DeleteCommand implements Callable<Integer> {
+  @Mixin PublishOptions options = new PublishOptions();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return ManifestPublishing.run(
+        options, true, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+}
