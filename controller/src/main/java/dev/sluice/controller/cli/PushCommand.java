@@ -78,6 +78,7 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
       int deleted,
       int modified,
       int unchanged,
+      String groups,
       long millis,
       String error) {}
 
@@ -149,7 +150,7 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
       groups = parseGroups(groupText, names);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(
-          new Outcome(label, 0, 0, 0, 0, 0, flowsFile + ": " + e.getMessage()));
+          new Outcome(label, 0, 0, 0, 0, "-", 0, flowsFile + ": " + e.getMessage()));
     }
     CompletableFuture<Void> tlv =
         needsTlvMap ? TlvMap.ensureAntreaMapping(session) : CompletableFuture.completedFuture(null);
@@ -170,6 +171,7 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
                               plan.flows().deletes().size(),
                               plan.flows().modifies().size(),
                               unchanged,
+                              groupSummary(plan),
                               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
                               null));
             })
@@ -181,8 +183,17 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
                     0,
                     0,
                     0,
+                    "-",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
                     explain(e)));
+  }
+
+  /** Group changes as {@code +added -deleted ~modified}, or {@code none}. */
+  static String groupSummary(TablePlan plan) {
+    int a = plan.groupAdds().size();
+    int d = plan.groupDeletes().size();
+    int m = plan.groupModifies().size();
+    return a + d + m == 0 ? "none" : "+" + a + " -" + d + " ~" + m;
   }
 
   /**
@@ -228,8 +239,8 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
   private static boolean printTable(PrintWriter out, List<CompletableFuture<Outcome>> work) {
     boolean ok = true;
     out.printf(
-        "%-28s %6s %8s %9s %10s %8s%n",
-        "SWITCH", "ADDED", "DELETED", "MODIFIED", "UNCHANGED", "TIME");
+        "%-28s %6s %8s %9s %10s %-12s %8s%n",
+        "SWITCH", "ADDED", "DELETED", "MODIFIED", "UNCHANGED", "GROUPS", "TIME");
     List<String> errors = new ArrayList<>();
     for (CompletableFuture<Outcome> f : work) {
       Outcome o = f.getNow(null);
@@ -241,12 +252,19 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
       if (o.error() != null) {
         ok = false;
         out.printf(
-            "%-28s %6s %8s %9s %10s %6d ms%n", o.switchName(), "-", "-", "-", "-", o.millis());
+            "%-28s %6s %8s %9s %10s %-12s %6d ms%n",
+            o.switchName(), "-", "-", "-", "-", "-", o.millis());
         errors.add(o.switchName() + ": " + o.error());
       } else {
         out.printf(
-            "%-28s %6d %8d %9d %10d %6d ms%n",
-            o.switchName(), o.added(), o.deleted(), o.modified(), o.unchanged(), o.millis());
+            "%-28s %6d %8d %9d %10d %-12s %6d ms%n",
+            o.switchName(),
+            o.added(),
+            o.deleted(),
+            o.modified(),
+            o.unchanged(),
+            o.groups(),
+            o.millis());
       }
     }
     for (String e : errors) {

@@ -70,20 +70,23 @@ class PushCommandIT {
     node.close();
   }
 
-  Run push(Path flows) {
+  Run push(Path flows, String... more) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "push",
+                "--listen",
+                "127.0.0.1:" + port,
+                "--flows",
+                flows.toString(),
+                "--timeout",
+                "30"));
+    args.addAll(List.of(more));
     int exit =
         Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            "push",
-            "--listen",
-            "127.0.0.1:" + port,
-            "--flows",
-            flows.toString(),
-            "--timeout",
-            "30");
+            new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(new String[0]));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -141,5 +144,60 @@ class PushCommandIT {
     assertThat(r.exit()).isNotZero();
     assertThat(r.out()).contains("unknown port \"nope\"");
     assertThat(node.dumpFlows("br-int")).isEmpty();
+  }
+
+  @Test
+  void groupsAreSyncedAndCounted(@TempDir Path dir) throws Exception {
+    Path groups = dir.resolve("groups");
+    Files.writeString(
+        groups,
+        "group_id=1,type=select,bucket=actions=output:\"backend1-bab86f\",bucket=actions=output:6\n");
+    Path flows = dir.resolve("flows");
+    Files.writeString(flows, "table=0,priority=5,ip actions=group:1\n");
+    Run first = push(flows, "--groups", groups.toString());
+    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    assertThat(first.out()).containsPattern("\\s1\\s+0\\s+0\\s+0\\s+\\+1 -0 ~0");
+    assertThat(node.ofctl("dump-groups", "br-int")).contains("group_id=1,type=select");
+
+    Files.writeString(groups, "group_id=1,type=select,bucket=actions=output:5\n");
+    Run second = push(flows, "--groups", groups.toString());
+    assertThat(second.exit()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).containsPattern("\\s0\\s+0\\s+0\\s+1\\s+\\+0 -0 ~1");
+    assertThat(node.ofctl("dump-groups", "br-int")).doesNotContain("output:6");
+
+    Run third = push(flows, "--groups", groups.toString());
+    assertThat(third.out()).containsPattern("\\s0\\s+0\\s+0\\s+1\\s+none");
+  }
+
+  @Test
+  void twoSwitchesEachGetTheFileInTheirOwnBundle() throws Exception {
+    try (OvsNode second = OvsNode.start()) {
+      second.createAntreaBridge("br-int", 0x2L);
+      PORTS.forEach(
+          (name, p) -> {
+            if (p > 2) {
+              second.addPodPort("br-int", name, p.intValue());
+            }
+          });
+      second.vsctl(
+          "--",
+          "--id=@c",
+          "create",
+          "Controller",
+          "target=\"tcp:127.0.0.1:" + port + "\"",
+          "max_backoff=1000",
+          "--",
+          "set",
+          "Bridge",
+          "br-int",
+          "controller=@c");
+      Run r = push(WORKER1, "--switches", "2");
+      assertThat(r.exit()).as(r.out() + r.err()).isZero();
+      assertThat(r.out())
+          .containsPattern("br-int 0000000000000001\\s+53")
+          .containsPattern("br-int 0000000000000002\\s+53");
+      assertThat(second.dumpFlows("br-int")).hasSize(53);
+      assertThat(node.dumpFlows("br-int")).hasSize(53);
+    }
   }
 }
