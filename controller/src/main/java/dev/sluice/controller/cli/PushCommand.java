@@ -11,6 +11,7 @@ import dev.sluice.southbound.channel.OpenFlowErrorException;
 import dev.sluice.southbound.channel.OpenFlowServer;
 import dev.sluice.southbound.channel.SwitchListener;
 import dev.sluice.southbound.channel.SwitchSession;
+import dev.sluice.southbound.channel.TlsConfig;
 import dev.sluice.southbound.tables.TablePlan;
 import dev.sluice.southbound.tables.TableSync;
 import dev.sluice.southbound.tables.TlvMap;
@@ -51,6 +52,20 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
       description =
           "OpenFlow listen address: HOST:PORT, tcp:HOST:PORT or unix:PATH (default ${DEFAULT-VALUE}).")
   String listen;
+
+  @Option(
+      names = "--tls-cert",
+      description =
+          "Listen with TLS (OVS ssl: controllers): the controller's certificate chain (PEM).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "The controller's private key (PKCS#8 PEM).")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-ca",
+      description = "Require switch certificates signed by this CA (PEM), as ovs-pki makes them.")
+  Path tlsCa;
 
   @Option(names = "--flows", required = true, description = "Flows in ovs-ofctl add-flows syntax.")
   Path flowsFile;
@@ -113,7 +128,15 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
                 ? "tcp:" + listen
                 : listen);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    try (OpenFlowServer server = OpenFlowServer.builder(listener).listen(address).start()) {
+    OpenFlowServer.Builder builder = OpenFlowServer.builder(listener).listen(address);
+    if (tlsCert != null || tlsKey != null) {
+      if (tlsCert == null || tlsKey == null) {
+        err.println("sluice push: --tls-cert and --tls-key go together");
+        return 2;
+      }
+      builder.tls(new TlsConfig(tlsCert, tlsKey, java.util.Optional.ofNullable(tlsCa)));
+    }
+    try (OpenFlowServer server = builder.start()) {
       err.printf(
           "listening on %s; waiting for %d switch%s (timeout %d s)%n",
           server.boundAddresses(), switches, switches == 1 ? "" : "es", timeoutSeconds);

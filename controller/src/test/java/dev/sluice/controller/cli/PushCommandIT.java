@@ -200,4 +200,80 @@ class PushCommandIT {
       assertThat(node.dumpFlows("br-int")).hasSize(53);
     }
   }
+
+  @Test
+  void pushOverTlsWithMutualCertificates(@TempDir Path dir) throws Exception {
+    // A CA, a controller certificate and a switch certificate, as ovs-pki would make them.
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=sluice-test-ca",
+        "-keyout",
+        "ca-key.pem",
+        "-out",
+        "ca-cert.pem");
+    for (String who : List.of("controller", "switch")) {
+      openssl(
+          dir,
+          "req",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-subj",
+          "/CN=" + who,
+          "-keyout",
+          who + "-key.pem",
+          "-out",
+          who + ".csr");
+      openssl(
+          dir,
+          "x509",
+          "-req",
+          "-in",
+          who + ".csr",
+          "-CA",
+          "ca-cert.pem",
+          "-CAkey",
+          "ca-key.pem",
+          "-CAcreateserial",
+          "-days",
+          "2",
+          "-out",
+          who + "-cert.pem");
+    }
+    node.vsctl(
+        "set-ssl",
+        dir.resolve("switch-key.pem").toString(),
+        dir.resolve("switch-cert.pem").toString(),
+        dir.resolve("ca-cert.pem").toString());
+    node.vsctl("set", "Controller", "br-int", "target=\"ssl:127.0.0.1:" + port + "\"");
+    Run r =
+        push(
+            WORKER1,
+            "--tls-cert",
+            dir.resolve("controller-cert.pem").toString(),
+            "--tls-key",
+            dir.resolve("controller-key.pem").toString(),
+            "--tls-ca",
+            dir.resolve("ca-cert.pem").toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).containsPattern("br-int 0000000000000001\\s+53");
+    assertThat(node.dumpFlows("br-int")).hasSize(53);
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("openssl " + String.join(" ", args) + "\n" + out).isZero();
+  }
 }
