@@ -9,7 +9,11 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Random flows from the model survive print → parse in both spellings, with and without names. */
+/**
+ * Random flows from the model survive print → parse, in add-flows and dump-flows form, with and
+ * without port names. (The OpenFlow 1.0 spelling cannot round-trip every flow: it has no set_field
+ * or goto_table and shows them as load/resubmit, as OVS does.)
+ */
 class FlowTextRoundTripTest {
   private static final PortNames PORTS =
       PortNames.of(Map.of("antrea-gw0", 2L, "antrea-tun0", 1L, "frontend-a3ba2f", 6L, "p7", 7L));

@@ -11,7 +11,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFHello;
 import org.projectfloodlight.openflow.protocol.OFHelloElemVersionbitmap;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
@@ -194,10 +193,5 @@ class HandshakeTest {
     assertThat(sw.listener.portStatus)
         .extracting(PortStatus::reason)
         .containsExactly(PortStatus.Reason.ADD, PortStatus.Reason.DELETE);
-  }
-
-  @Test
-  void loxiIsReachable() {
-    assertThat(OFFactories.getFactory(OFVersion.OF_13)).isNotNull();
   }
 }
