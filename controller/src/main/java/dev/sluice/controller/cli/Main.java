@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PushCommand.class,
       ControllerCommand.class,
+      StatusCommand.class,
       CompileCommand.class,
       TraceCommand.class,
       ApplyCommand.class,

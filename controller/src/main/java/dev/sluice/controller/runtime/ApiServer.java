@@ -247,14 +247,27 @@ final class ApiServer implements AutoCloseable {
     m.put("consumed", consumed >= offset);
     RealizationTracker.EventOutcome o = t.event(p);
     m.put("affectedNodes", o == null ? null : o.affectedNodes());
+    // The nodes the event changed (all nodes when it is too old to be remembered).
+    java.util.Collection<String> scope = o == null ? controller.nodes() : o.affectedNodes();
     List<String> realizedOn = new ArrayList<>();
     List<String> pendingOn = new ArrayList<>();
-    for (String n : controller.nodes()) {
+    List<String> noSwitch = new ArrayList<>();
+    for (String n : new java.util.TreeSet<>(scope)) {
       long r = t.realizedOffsets(n).getOrDefault(tp, -1L);
-      (r >= offset ? realizedOn : pendingOn).add(n);
+      if (r >= offset) {
+        realizedOn.add(n);
+      } else if (controller.expectsSwitch(n)) {
+        pendingOn.add(n);
+      } else {
+        noSwitch.add(n);
+      }
     }
     m.put("realizedOn", realizedOn);
+    // Nodes with a switch (connected, or expected by annotation or configuration) whose switch
+    // has not acknowledged the event's flows yet.
     m.put("pendingOn", pendingOn);
+    // Affected nodes no switch is known for: nothing can be realized there.
+    m.put("noSwitch", noSwitch);
     m.put("realized", consumed >= offset && pendingOn.isEmpty());
     return m;
   }

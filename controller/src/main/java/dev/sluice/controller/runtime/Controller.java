@@ -82,6 +82,7 @@ public final class Controller implements AutoCloseable {
   private final Map<String, SwitchReconciler> reconcilers = new ConcurrentHashMap<>();
   private final Map<String, SwitchReconciler.Counters> counters = new ConcurrentHashMap<>();
   private final Set<SwitchSession> sessions = ConcurrentHashMap.newKeySet();
+  private final Set<String> switchNodes = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Map<String, Object>> errors = new ArrayDeque<>();
   private final ObjectMapper json = new ObjectMapper();
 
@@ -269,6 +270,14 @@ public final class Controller implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Whether a switch is known for {@code node}: connected now, or expected through the node's
+   * {@code sluice.dev/datapath-id} annotation or the configuration's switches map.
+   */
+  public boolean expectsSwitch(String node) {
+    return reconcilers.containsKey(node) || switchNodes.contains(node);
+  }
+
   /** Connected switches, matched or not. */
   public List<SwitchSession> sessions() {
     return List.copyOf(sessions);
@@ -330,6 +339,8 @@ public final class Controller implements AutoCloseable {
       error(
           "rejected",
           key + " (" + pos + "): " + r.errors().stream().map(Object::toString).toList());
+      // Consumed all the same (it is dead-lettered): it changes no node.
+      realization.consumed(pos, seq, Set.of());
       return r.errors();
     }
     long s = ++seq;
@@ -346,6 +357,14 @@ public final class Controller implements AutoCloseable {
       log.debug("{} ({}): {}", key, pos, describe(r));
     }
     if (key.kind() == ObjectKind.NODE) {
+      Set<String> expected = new TreeSet<>();
+      for (NodeInfo n : compiled.state().nodes()) {
+        if (n.datapathId().isPresent() || config.switches().containsValue(n.name())) {
+          expected.add(n.name());
+        }
+      }
+      switchNodes.retainAll(expected);
+      switchNodes.addAll(expected);
       for (SwitchSession sess : sessions) {
         match(sess);
       }

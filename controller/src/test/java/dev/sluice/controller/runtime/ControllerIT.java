@@ -63,6 +63,7 @@ class ControllerIT {
 
   private final Map<String, OvsNode> ovs = new java.util.TreeMap<>();
   private final Map<String, PortMap> ports = new java.util.TreeMap<>();
+  private String prefix;
   private TopicNames topics;
   private int openflowPort;
   private Controller controller;
@@ -80,7 +81,8 @@ class ControllerIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    topics = TopicNames.withPrefix("c" + SEQ.incrementAndGet() + ".");
+    prefix = "c" + SEQ.incrementAndGet() + ".";
+    topics = TopicNames.withPrefix(prefix);
     try (ServerSocket s = new ServerSocket(0)) {
       openflowPort = s.getLocalPort();
     }
@@ -166,13 +168,17 @@ class ControllerIT {
 
   /** The flows of {@code objects} compiled for {@code node} with the CSV ports. */
   private Set<Flow> compiled(List<HasMetadata> objects, String node) {
+    return compiled(objects, node, ports.get(node));
+  }
+
+  private Set<Flow> compiled(List<HasMetadata> objects, String node, PortMap portMap) {
     ClusterState state = ClusterState.empty();
     for (HasMetadata o : objects) {
       state = state.apply(o).state();
     }
     CompiledCluster c =
         CompiledCluster.compileAll(
-            state, CompilerConfig.defaults(), PortSource.explicit(Map.of(node, ports.get(node))));
+            state, CompilerConfig.defaults(), PortSource.explicit(Map.of(node, portMap)));
     return new HashSet<>(c.flows(node).flows());
   }
 
@@ -416,5 +422,66 @@ class ControllerIT {
     List<HasMetadata> rest = new ArrayList<>(all);
     rest.removeIf(o -> o.getKind().equals("Pod") && o.getMetadata().getName().equals("backend2"));
     awaitConverged(expected(rest));
+  }
+
+  @Test
+  void applyWaitReturnsOnceRealizedAndStatusShowsNodesAndPolicies() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        Main.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "apply",
+            "-f",
+            MANIFESTS.toString(),
+            "--bootstrap",
+            kafka.bootstrapServers(),
+            "--topic-prefix",
+            prefix,
+            "--wait",
+            "--api",
+            controller.apiAddress(),
+            "--wait-timeout",
+            "20s");
+    assertThat(exit).as(out + "\n" + err).isZero();
+    assertThat(out.toString())
+        .containsPattern("realized on \\[worker1, worker2\\] in \\d+ ms")
+        .contains("(no switch for [master])");
+    // Realized means acknowledged: the bridges hold the flows now, without waiting.
+    for (String w : WORKERS) {
+      assertThat(onSwitch(w)).as(w).isEqualTo(sluiceCompile(w));
+    }
+
+    StringWriter status = new StringWriter();
+    assertThat(
+            Main.run(
+                new PrintWriter(status, true),
+                new PrintWriter(err, true),
+                "status",
+                "--api",
+                controller.apiAddress()))
+        .isZero();
+    assertThat(status.toString())
+        .containsPattern("worker1\\s+yes\\s+0000000000000001")
+        .containsPattern("master\\s+no\\s+-")
+        .containsPattern("default/frontendpolicy\\s+\\d+\\s+on 2 of 3 nodes");
+  }
+
+  @Test
+  void aPodWhosePortAppearsLaterGetsItsFlowsThen() throws Exception {
+    ovs.get("worker1").vsctl("del-port", "br-int", "frontend-a3ba2f");
+    List<HasMetadata> all = packetWalk();
+    publisher.applyAll(all);
+    Map<String, Long> without = new java.util.TreeMap<>(ports.get("worker1").byName());
+    without.remove("frontend-a3ba2f");
+    Map<String, Set<Flow>> expected = expectedPacketWalk();
+    Map<String, Set<Flow>> before = new java.util.TreeMap<>(expected);
+    before.put("worker1", compiled(all, "worker1", new PortMap(without)));
+    awaitConverged(before);
+    assertThat(before.get("worker1")).hasSizeLessThan(expected.get("worker1").size());
+
+    ovs.get("worker1").addPodPort("br-int", "frontend-a3ba2f", 6);
+    awaitConverged(expected);
   }
 }
