@@ -20,12 +20,14 @@ import java.util.TreeSet;
  * Renames conjunction ids by what they are instead of how they were numbered: an id's signature is
  * the sorted list of its clause flows ({@code table, priority, match, k/n}); ids are renumbered 1,
  * 2, … in signature order. Two flow sets with the same rules but different conj_id numbering become
- * equal. Cookies are reduced to round | category ({@link Cookie#withoutObject}).
+ * equal. Cookies are reduced to round | category ({@link Cookie#withoutObject}). Public for the
+ * golden comparisons of other modules' tests (e.g. {@code sluice compile} output on a real bridge).
  */
-final class ConjCanonicalizer {
+public final class ConjCanonicalizer {
   private ConjCanonicalizer() {}
 
-  static List<Flow> canonical(List<Flow> flows) {
+  /** The flows with conj_ids renumbered by signature and cookies reduced, sorted by key. */
+  public static List<Flow> canonical(List<Flow> flows) {
     Map<Long, TreeSet<String>> sig = new HashMap<>();
     for (Flow f : flows) {
       for (Action a : f.actions()) {

@@ -10,7 +10,6 @@ import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.ovs.TraceResult;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,8 +232,7 @@ class SimulatorVsOvsIT {
         sim("ip,in_port=sim-p8,nw_ttl=64", List.of(1L, 4L), "trk,est", "trk,est"));
   }
 
-  private static final Pattern SECTION_FLOW = Pattern.compile("^Flow: .*?\\btun_dst=([0-9.]+)");
-  private static final Pattern FINAL_FLOW = Pattern.compile("^Final flow: .*?\\btun_dst=([0-9.]+)");
+  private static final Pattern TUN_DST = Pattern.compile("\\btun_dst=([0-9.]+)");
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
@@ -250,7 +248,7 @@ class SimulatorVsOvsIT {
                 CtNext.of(c.ctNext().toArray(String[]::new)));
     String why = "\nOVS:\n" + ovs.text() + "\nsimulator:\n" + sim.format(ports);
 
-    List<Long> ovsPorts = ovsOutputs(ovs.text());
+    List<Long> ovsPorts = ovsOutputs(ovs);
     if (c.expect() != null) {
       assertThat(ovsPorts).as("OVS outputs (the case's expectation)" + why).isEqualTo(c.expect());
     }
@@ -262,80 +260,25 @@ class SimulatorVsOvsIT {
     if (ovsPorts.contains(1L) && c.node().startsWith("worker")) {
       assertThat(ipv4(sim.verdict().outputs().get(ovsPorts.indexOf(1L)).tunDst()))
           .as("tun_dst" + why)
-          .isEqualTo(tunDstAtOutput(ovs.text()));
+          .isEqualTo(tunDstAtOutput(ovs));
     }
   }
 
-  /**
-   * The OpenFlow output ports in the trace, without outputs OVS skipped (to the input port, to a
-   * nonexistent port) and without any when the translation failed (OVS then drops everything).
-   */
-  static List<Long> ovsOutputs(String text) {
-    List<Long> out = new ArrayList<>();
-    String[] lines = text.split("\n");
-    Pattern action = Pattern.compile("^\\s*(?:output:)?(\\d+|IN_PORT)\\s*$");
-    Pattern note = Pattern.compile("->\\s*output port is (\\d+)");
-    Pattern inPort = Pattern.compile("\\bin_port=(\\d+)");
-    long currentInPort = -1;
-    for (int i = 0; i < lines.length; i++) {
-      String l = lines[i];
-      Matcher f = inPort.matcher(l);
-      if (l.startsWith("Flow:") && f.find()) {
-        currentInPort = Long.parseLong(f.group(1));
-      }
-      Matcher m = action.matcher(l);
-      Matcher n = note.matcher(l);
-      Long port = null;
-      if (n.find()) {
-        port = Long.parseLong(n.group(1));
-      } else if (m.find() && l.startsWith("    ")) {
-        port = m.group(1).equals("IN_PORT") ? currentInPort : Long.parseLong(m.group(1));
-      }
-      if (port == null) {
-        continue;
-      }
-      String next = i + 1 < lines.length ? lines[i + 1] : "";
-      if (next.contains("-> output port is")) {
-        continue; // the note on the next line carries the port
-      }
-      if (next.contains("skipping output to input port")
-          || next.contains("Nonexistent output port")) {
-        continue;
-      }
-      out.add(port);
-    }
-    if (text.contains("Translation failed")) {
-      return List.of();
-    }
-    return out;
+  /** The output ports OVS really used ({@link TraceResult#effectiveOutputPorts()}). */
+  static List<Long> ovsOutputs(TraceResult trace) {
+    return trace.effectiveOutputPorts().stream().map(Integer::longValue).toList();
   }
 
   /**
-   * tun_dst of the trace section (initial pass or recirculation) that output to the tunnel port:
-   * from its "Final flow:" line, or its "Flow:" line when the final flow is "unchanged".
+   * tun_dst of the packet as it left through the tunnel port ({@link TraceResult#flowAtOutput}).
    */
-  static String tunDstAtOutput(String text) {
-    String flow = null;
-    String fin = null;
-    boolean output = false;
-    for (String l : text.split("\n")) {
-      if (l.startsWith("Flow:")) {
-        if (output) {
-          break;
-        }
-        Matcher m = SECTION_FLOW.matcher(l);
-        flow = m.find() ? m.group(1) : null;
-        fin = null;
-      }
-      Matcher f = FINAL_FLOW.matcher(l);
-      if (f.find()) {
-        fin = f.group(1);
-      }
-      if (l.contains("output port is 1") || l.strip().equals("output:1")) {
-        output = true;
-      }
-    }
-    return fin != null ? fin : flow;
+  static String tunDstAtOutput(TraceResult trace) {
+    return trace
+        .flowAtOutput(OvsNode.TUNNEL_OFPORT)
+        .map(TUN_DST::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .orElse(null);
   }
 
   private static String ipv4(long v) {

@@ -534,6 +534,16 @@ public final class OvsNode implements AutoCloseable {
   }
 
   /**
+   * A persistent connection to {@code ovs-vswitchd}'s control socket, for many {@code
+   * ofproto/trace} calls without starting {@code ovs-appctl} each time. Close it before the node
+   * (or a {@link #restartVswitchd()}).
+   */
+  public UnixctlConnection openUnixctl() {
+    checkOpen();
+    return UnixctlConnection.open(controlSocket());
+  }
+
+  /**
    * {@code ovs-appctl ofproto/trace <bridge> <microflow> --ct-next <state>...}.
    *
    * <p>Give {@code nw_ttl=64} (the default TTL 0 makes {@code dec_ttl} drop), write {@code tcp} /

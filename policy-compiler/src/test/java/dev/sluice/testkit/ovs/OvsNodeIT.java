@@ -157,6 +157,33 @@ class OvsNodeIT {
   }
 
   @Test
+  void unixctlConnectionTracesLikeOvsAppctlAndReportsErrors() {
+    try (OvsNode node = OvsNode.start()) {
+      worker1Bridge(node, 1);
+      node.addFlows(BR, FLOWS);
+      String packet =
+          "in_port=antrea-gw0,tcp,nw_src=10.222.1.48,nw_dst=10.222.2.34,nw_ttl=64,tcp_dst=80";
+      try (UnixctlConnection unixctl = node.openUnixctl()) {
+        for (int i = 0; i < 3; i++) {
+          // Equal but for the recirculation ids, which every trace allocates anew.
+          assertEquals(
+              withoutRecircIds(node.ofprotoTrace(BR, packet, "trk,new").text()),
+              withoutRecircIds(unixctl.ofprotoTrace(BR, packet, "trk,new").text()));
+        }
+        OvsCommandException e =
+            assertThrows(OvsCommandException.class, () -> unixctl.ofprotoTrace("br-nope", packet));
+        assertTrue(e.stderr().contains("br-nope"), e.getMessage());
+        // The connection survives an error reply.
+        assertEquals(List.of(1), unixctl.ofprotoTrace(BR, packet).effectiveOutputPorts());
+      }
+    }
+  }
+
+  private static String withoutRecircIds(String trace) {
+    return trace.replaceAll("recirc(_id=|\\()0x[0-9a-f]+", "recirc$1N");
+  }
+
+  @Test
   void bundleIsAtomicAndFailuresCarryStderrAndTheVswitchdLog() {
     try (OvsNode node = OvsNode.start()) {
       node.createBridge(BR);
