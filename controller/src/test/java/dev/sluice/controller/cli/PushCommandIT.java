@@ -42,15 +42,23 @@ class PushCommandIT {
       port = s.getLocalPort();
     }
     node = OvsNode.start();
-    node.createAntreaBridge("br-int", 0x1L);
+    worker1Bridge(node, 0x1L, port);
+    node.ofctl("del-tlv-map", "br-int");
+  }
+
+  /**
+   * br-int with the seed's worker1 ports, pointed at {@code port} with a short reconnect backoff
+   * (each push is a new controller process).
+   */
+  static void worker1Bridge(OvsNode n, long dpid, int port) {
+    n.createAntreaBridge("br-int", dpid);
     PORTS.forEach(
         (name, p) -> {
           if (p > 2) {
-            node.addPodPort("br-int", name, p.intValue());
+            n.addPodPort("br-int", name, p.intValue());
           }
         });
-    // Reconnect quickly between pushes: each push is a new controller process.
-    node.vsctl(
+    n.vsctl(
         "--",
         "--id=@c",
         "create",
@@ -62,7 +70,6 @@ class PushCommandIT {
         "Bridge",
         "br-int",
         "controller=@c");
-    node.ofctl("del-tlv-map", "br-int");
   }
 
   @AfterEach
@@ -172,25 +179,7 @@ class PushCommandIT {
   @Test
   void twoSwitchesEachGetTheFileInTheirOwnBundle() throws Exception {
     try (OvsNode second = OvsNode.start()) {
-      second.createAntreaBridge("br-int", 0x2L);
-      PORTS.forEach(
-          (name, p) -> {
-            if (p > 2) {
-              second.addPodPort("br-int", name, p.intValue());
-            }
-          });
-      second.vsctl(
-          "--",
-          "--id=@c",
-          "create",
-          "Controller",
-          "target=\"tcp:127.0.0.1:" + port + "\"",
-          "max_backoff=1000",
-          "--",
-          "set",
-          "Bridge",
-          "br-int",
-          "controller=@c");
+      worker1Bridge(second, 0x2L, port);
       Run r = push(WORKER1, "--switches", "2");
       assertThat(r.exit()).as(r.out() + r.err()).isZero();
       assertThat(r.out())
