@@ -56,9 +56,13 @@ def key_of(obj):
     return kind, ns, name
 
 
+ORDER = {"Namespace": 0, "Node": 1, "Pod": 2, "Service": 3, "Endpoints": 4, "EndpointSlice": 5, "NetworkPolicy": 6}
+
+
 def fname(k):
+    # the kind's rank first, so that a directory read in path order sees a Service before its Endpoints
     kind, ns, name = k
-    return f"{kind}_{ns or '-'}_{name}.json"
+    return f"{ORDER[kind]}-{kind}_{ns or '-'}_{name}.json"
 
 
 def store_apply(state, paths, delete=False):
