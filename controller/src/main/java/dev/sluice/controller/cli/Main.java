@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "OpenFlow 1.3 controller for Kubernetes-style networking on Open vSwitch.",
     subcommands = {
       PushCommand.class,
+      ControllerCommand.class,
+      StatusCommand.class,
       CompileCommand.class,
       TraceCommand.class,
       ApplyCommand.class,

@@ -24,6 +24,19 @@ final class ManifestPublishing {
   private ManifestPublishing() {}
 
   static int run(PublishOptions o, boolean delete, PrintWriter out, PrintWriter err) {
+    return run(o, delete, out, err, p -> {});
+  }
+
+  /**
+   * Like {@link #run(PublishOptions, boolean, PrintWriter, PrintWriter)}, handing over what was
+   * published.
+   */
+  static int run(
+      PublishOptions o,
+      boolean delete,
+      PrintWriter out,
+      PrintWriter err,
+      java.util.function.Consumer<List<Publisher.Published>> onPublished) {
     ManifestReader reader = new ManifestReader();
     List<HasMetadata> objects = new ArrayList<>();
     List<ManifestError> errors = new ArrayList<>();
@@ -49,6 +62,7 @@ final class ManifestPublishing {
       for (Publisher.Published p : published) {
         out.println(p.describe());
       }
+      onPublished.accept(published);
     } catch (KafkaException e) {
       out.flush();
       err.println("error: publishing to " + o.bootstrap + " failed: " + e.getMessage());

@@ -134,10 +134,11 @@ class EventSourceIT {
     EventSource source = new EventSource(config(StartFrom.BEGINNING), sink);
     closeables.add(source);
     AtomicInteger atBarrier = new AtomicInteger(-1);
-    source.caughtUp().thenRun(() -> atBarrier.set(sink.count())); // runs on the event thread
+    // Runs on the event thread; wait for it, not for caughtUp (get() may return before it ran).
+    CompletableFuture<Void> seen = source.caughtUp().thenRun(() -> atBarrier.set(sink.count()));
     long t0 = System.nanoTime();
     source.start();
-    source.caughtUp().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    seen.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(atBarrier.get()).isEqualTo(15);
     assertThat(sink.taken())

@@ -165,6 +165,18 @@ public final class CompiledCluster {
     return new Result(new CompiledCluster(e), diffs, List.of());
   }
 
+  /**
+   * Re-reads the port numbers of {@code node} from the {@link PortSource} (a switch reported its
+   * ports, or a port came or went) and recompiles the pods whose port changed, the node's skeleton
+   * and its routes. Spends this instance.
+   */
+  public Result refreshPorts(String node) {
+    Engine e = live();
+    Map<String, FlowDiff> diffs = e.refreshPorts(node);
+    this.engine = null;
+    return new Result(new CompiledCluster(e), diffs, List.of());
+  }
+
   private Result unchanged(List<ManifestError> errors) {
     Engine e = live();
     this.engine = null;
@@ -335,6 +347,12 @@ public final class CompiledCluster {
           // Services, Endpoints, EndpointSlices: no flows in kube-proxy mode.
         }
       }
+      return recompute(d);
+    }
+
+    Map<String, FlowDiff> refreshPorts(String node) {
+      Dirty d = new Dirty();
+      renumber(node, d);
       return recompute(d);
     }
 

@@ -15,6 +15,10 @@ import java.util.TreeMap;
  *
  * <p>Bundle order (see {@link #messages}): group adds and modifies first (flows may point at them),
  * then flow deletes, modifies and adds, then group deletes (nothing points at them any more).
+ *
+ * <p>Under OpenFlow 1.1+ OVS keeps a flow's cookie on {@code OFPFC_MODIFY_STRICT} (only the
+ * instructions change), so a flow whose cookie changes is sent as an {@code OFPFC_ADD}, which
+ * replaces the entry with the same table, priority and match — cookie included — in one message.
  */
 public record TablePlan(
     FlowSetDiff flows, List<Group> groupAdds, List<Group> groupModifies, List<Group> groupDeletes) {
@@ -28,8 +32,18 @@ public record TablePlan(
   /** What turns {@code installed} into {@code desiredFlows} and {@code desiredGroups}. */
   public static TablePlan between(
       Installed installed, Collection<Flow> desiredFlows, Collection<Group> desiredGroups) {
-    FlowSetDiff flows = FlowSetDiff.between(installed.flows(), desiredFlows);
-    Map<Long, Group> have = byId(installed.groups());
+    return between(installed.flows(), installed.groups(), desiredFlows, desiredGroups);
+  }
+
+  /** What turns the installed flows and groups into the desired ones. */
+  public static TablePlan between(
+      Collection<Flow> installedFlows,
+      Collection<Group> installedGroups,
+      Collection<Flow> desiredFlows,
+      Collection<Group> desiredGroups) {
+    FlowSetDiff flows =
+        cookieSafe(FlowSetDiff.between(installedFlows, desiredFlows), installedFlows);
+    Map<Long, Group> have = byId(installedGroups);
     Map<Long, Group> want = byId(desiredGroups);
     List<Group> adds = new ArrayList<>();
     List<Group> modifies = new ArrayList<>();
@@ -50,6 +64,32 @@ public record TablePlan(
           }
         });
     return new TablePlan(flows, adds, modifies, deletes);
+  }
+
+  /** Moves modifies that change the cookie to adds (OVS keeps the cookie on a modify). */
+  static FlowSetDiff cookieSafe(FlowSetDiff diff, Collection<Flow> installed) {
+    if (diff.modifies().isEmpty()) {
+      return diff;
+    }
+    Map<Flow.Key, Long> cookies = new java.util.HashMap<>();
+    for (Flow f : installed) {
+      cookies.put(f.key(), f.cookie());
+    }
+    List<Flow> modifies = new ArrayList<>();
+    List<Flow> adds = new ArrayList<>(diff.adds());
+    for (Flow f : diff.modifies()) {
+      Long old = cookies.get(f.key());
+      if (old != null && old != f.cookie()) {
+        adds.add(f);
+      } else {
+        modifies.add(f);
+      }
+    }
+    if (modifies.size() == diff.modifies().size()) {
+      return diff;
+    }
+    adds.sort(Comparator.comparing(Flow::key));
+    return new FlowSetDiff(diff.deletes(), modifies, adds);
   }
 
   public boolean isEmpty() {

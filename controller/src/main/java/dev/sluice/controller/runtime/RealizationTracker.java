@@ -1,0 +1,140 @@
+package dev.sluice.controller.runtime;
+
+import dev.sluice.controller.events.EventPosition;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which consumed events are realized (their flows acknowledged by the switch) on which node.
+ *
+ * <p>Every state change has a sequence number. An event that changed node N's flows is
+ * <em>pending</em> on N until N's switch acknowledges a desired snapshot with a sequence number at
+ * least as high; an event that did not change N is realized on N as soon as it is consumed. So the
+ * <b>realized offset</b> of N in a partition is the offset before N's first pending event there, or
+ * the last consumed offset when nothing is pending. A NetworkPolicy generation is realized on N
+ * when no event of N up to the policy's is pending.
+ *
+ * <p>Thread-safe (synchronized); updated from the state thread.
+ */
+final class RealizationTracker {
+  private static final int REMEMBERED_EVENTS = 10_000;
+
+  private record Pending(long seq, EventPosition position) {}
+
+  /** A NetworkPolicy version: its generation and the state version that applied it. */
+  record PolicyVersion(String key, long generation, long seq) {}
+
+  /** What one event changed. */
+  record EventOutcome(EventPosition position, long seq, Set<String> affectedNodes) {}
+
+  private final Map<String, Long> consumed = new TreeMap<>();
+  private final Map<String, ArrayDeque<Pending>> pending = new HashMap<>();
+  private final Map<String, PolicyVersion> policies = new TreeMap<>();
+  private final LinkedHashMap<String, EventOutcome> recent =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EventOutcome> e) {
+          return size() > REMEMBERED_EVENTS;
+        }
+      };
+
+  static String partition(EventPosition p) {
+    return p.topic() + "-" + p.partition();
+  }
+
+  /** An event was applied as state version {@code seq}, changing the flows of {@code nodes}. */
+  synchronized void consumed(EventPosition pos, long seq, Set<String> nodes) {
+    consumed.merge(partition(pos), pos.offset(), Math::max);
+    for (String n : nodes) {
+      pending.computeIfAbsent(n, k -> new ArrayDeque<>()).add(new Pending(seq, pos));
+    }
+    recent.put(pos.toString(), new EventOutcome(pos, seq, Set.copyOf(nodes)));
+  }
+
+  /** A NetworkPolicy was applied (generation 0 when it has none) or deleted ({@code null}). */
+  synchronized void policy(String key, @Nullable Long generation, long seq) {
+    if (generation == null) {
+      policies.remove(key);
+    } else {
+      policies.put(key, new PolicyVersion(key, generation, seq));
+    }
+  }
+
+  /** Node {@code node}'s switch acknowledged the snapshot of state version {@code seq}. */
+  synchronized void realized(String node, long seq) {
+    ArrayDeque<Pending> q = pending.get(node);
+    while (q != null && !q.isEmpty() && q.peekFirst().seq() <= seq) {
+      q.pollFirst();
+    }
+  }
+
+  /** A node is gone from the cluster: nothing is pending on it any more. */
+  synchronized void forget(String node) {
+    pending.remove(node);
+  }
+
+  /** Last consumed offset per partition ({@code topic-partition}). */
+  synchronized Map<String, Long> consumedOffsets() {
+    return Map.copyOf(consumed);
+  }
+
+  /** The realized offset of {@code node} per partition. */
+  synchronized Map<String, Long> realizedOffsets(String node) {
+    Map<String, Long> out = new TreeMap<>(consumed);
+    ArrayDeque<Pending> q = pending.get(node);
+    if (q != null) {
+      for (Pending p : q) {
+        String tp = partition(p.position());
+        out.merge(tp, p.position().offset() - 1, Math::min);
+      }
+    }
+    return out;
+  }
+
+  /** Events consumed but not realized on {@code node}. */
+  synchronized int pendingCount(String node) {
+    ArrayDeque<Pending> q = pending.get(node);
+    return q == null ? 0 : q.size();
+  }
+
+  /** The lowest pending state version of {@code node}, or MAX when nothing is pending. */
+  private long firstPending(String node) {
+    ArrayDeque<Pending> q = pending.get(node);
+    return q == null || q.isEmpty() ? Long.MAX_VALUE : q.peekFirst().seq();
+  }
+
+  /** Per NetworkPolicy: its generation and the nodes (of {@code nodes}) it is realized on. */
+  synchronized List<Map<String, Object>> policies(Collection<String> nodes) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (PolicyVersion p : policies.values()) {
+      Set<String> on = new TreeSet<>();
+      for (String n : nodes) {
+        if (firstPending(n) > p.seq()) {
+          on.add(n);
+        }
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("policy", p.key());
+      m.put("generation", p.generation());
+      m.put("realizedOn", on);
+      m.put("realizedNodes", on.size());
+      m.put("totalNodes", nodes.size());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** What an event did, if it is recent enough to be remembered. */
+  synchronized @Nullable EventOutcome event(String position) {
+    return recent.get(position);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.sluice.controller.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControllerConfigTest {
+  private static final Path EXAMPLE = Path.of("..", "deploy", "controller.example.yaml");
+
+  @Test
+  void theDocumentedExampleLoadsAndEqualsTheDefaults() throws Exception {
+    assertThat(ControllerConfig.load(EXAMPLE)).isEqualTo(ControllerConfig.defaults());
+  }
+
+  @Test
+  void fileSettingsOverrideDefaults(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "openflow: {listen: 'unix:/tmp/sluice.sock'}",
+            "kafka: {bootstrapServers: 'k:9092', topicPrefix: 'lab.', topics: {realization: r}}",
+            "cluster: {serviceCidr: 10.100.0.0/16}",
+            "switches: {'0xa1': worker1, '00000000000000b2': worker2}",
+            "audit: {interval: 5m}",
+            "api: {listen: '0.0.0.0:9000'}",
+            ""));
+    ControllerConfig c = ControllerConfig.load(f);
+    assertThat(c.openflowListen()).isEqualTo("unix:/tmp/sluice.sock");
+    assertThat(c.bootstrapServers()).isEqualTo("k:9092");
+    assertThat(c.topics().pods()).isEqualTo("lab.pods");
+    assertThat(c.topics().realization()).isEqualTo("r");
+    assertThat(c.serviceCidr().toString()).isEqualTo("10.100.0.0/16");
+    assertThat(c.switches()).isEqualTo(Map.of(0xa1L, "worker1", 0xb2L, "worker2"));
+    assertThat(c.auditInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.apiListen()).isEqualTo("0.0.0.0:9000");
+  }
+
+  @Test
+  void anUnknownKeyIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, "kafka:\n  bootstrap: x:1\n");
+    assertThatThrownBy(() -> ControllerConfig.load(f))
+        .hasMessageContaining("unknown setting 'kafka.bootstrap'");
+  }
+
+  @Test
+  void datapathIdsAndDurationsParse() {
+    assertThat(ControllerConfig.parseDatapathId("0000000000000001")).isEqualTo(1L);
+    assertThat(ControllerConfig.parseDatapathId("0xFFFFFFFFFFFFFFFF")).isEqualTo(-1L);
+    assertThatThrownBy(() -> ControllerConfig.parseDatapathId("xyz"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ControllerConfig.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(ControllerConfig.parseDuration("PT30S")).isEqualTo(Duration.ofSeconds(30));
+  }
+}
