@@ -334,7 +334,7 @@ public final class CompiledCluster {
         replaceUnit(ruleUnitId(plan.id()), emit(plan), touch);
       }
       selected.clear(); // only a cache for this pass: not worth its heap between changes
-      finish(touch);
+      finish(touch, false);
     }
 
     // ---------------------------------------------------------------- incremental
@@ -573,7 +573,7 @@ public final class CompiledCluster {
         replaceUnit(ruleUnitId(id), emit(plans.get(id)), touch);
       }
       selected.clear();
-      return finish(touch);
+      return finish(touch, true);
     }
 
     // ---------------------------------------------------------------- units
@@ -779,7 +779,12 @@ public final class CompiledCluster {
       unitFlows.put(unit, stored);
     }
 
-    private Map<String, FlowDiff> finish(Touch touch) {
+    /**
+     * Merges the touched keys into the node tables (and re-tiers rule tables); with {@code
+     * wantDiffs}, also returns what changed per node (a cold compile does not need it: sorting a
+     * million added flows was most of its cost).
+     */
+    private Map<String, FlowDiff> finish(Touch touch, boolean wantDiffs) {
       Map<String, FlowDiff> diffs = new TreeMap<>();
       for (Map.Entry<String, Map<Flow.Key, Optional<Flow>>> e : touch.seen.entrySet()) {
         String node = e.getKey();
@@ -889,14 +894,24 @@ public final class CompiledCluster {
         if (t.contrib.isEmpty()) {
           tables.remove(node);
         }
-        if (!added.isEmpty() || !removed.isEmpty()) {
-          added.sort(java.util.Comparator.comparing(Flow::key));
-          removed.sort(java.util.Comparator.comparing(Flow::key));
+        if (wantDiffs && (!added.isEmpty() || !removed.isEmpty())) {
+          added.sort(BY_KEY);
+          removed.sort(BY_KEY);
           diffs.put(node, new FlowDiff(added, removed));
         }
       }
       return diffs;
     }
+
+    /** {@link Flow.Key} order without allocating a key per comparison. */
+    static final java.util.Comparator<Flow> BY_KEY =
+        (a, b) -> {
+          int c = Integer.compare(a.table(), b.table());
+          if (c == 0) {
+            c = Integer.compare(b.priority(), a.priority());
+          }
+          return c != 0 ? c : a.match().compareTo(b.match());
+        };
 
     private static boolean isRuleTable(int table) {
       return table == Table.EGRESS_RULE.id() || table == Table.INGRESS_RULE.id();
