@@ -61,12 +61,15 @@ public final class ClusterState {
           new TreeMap<>(),
           new TreeMap<>(),
           new TreeMap<>(),
+          new TreeMap<>(),
           new TreeMap<>());
 
   private final SortedMap<String, NodeInfo> nodes;
   private final SortedMap<String, NamespaceInfo> namespaces;
   private final SortedMap<String, PodInfo> pods;
   private final SortedMap<Ipv4, String> podsByIp;
+  // "node/interface" → pod key: the interface-name uniqueness check without scanning every pod.
+  private final SortedMap<String, String> podsByInterface;
   private final SortedMap<String, ServiceInfo> services;
   private final SortedMap<String, List<Endpoint>> endpointsObjects; // service key → endpoints
   private final SortedMap<String, ModelConverter.Slice> slices; // slice key → slice
@@ -77,6 +80,7 @@ public final class ClusterState {
       SortedMap<String, NamespaceInfo> namespaces,
       SortedMap<String, PodInfo> pods,
       SortedMap<Ipv4, String> podsByIp,
+      SortedMap<String, String> podsByInterface,
       SortedMap<String, ServiceInfo> services,
       SortedMap<String, List<Endpoint>> endpointsObjects,
       SortedMap<String, ModelConverter.Slice> slices,
@@ -85,6 +89,7 @@ public final class ClusterState {
     this.namespaces = Collections.unmodifiableSortedMap(namespaces);
     this.pods = Collections.unmodifiableSortedMap(pods);
     this.podsByIp = Collections.unmodifiableSortedMap(podsByIp);
+    this.podsByInterface = Collections.unmodifiableSortedMap(podsByInterface);
     this.services = Collections.unmodifiableSortedMap(services);
     this.endpointsObjects = Collections.unmodifiableSortedMap(endpointsObjects);
     this.slices = Collections.unmodifiableSortedMap(slices);
@@ -385,6 +390,10 @@ public final class ClusterState {
     return new ManifestError(source, kind.apiKind(), ns, name, field, message, Severity.WARNING);
   }
 
+  private static String interfaceKey(PodInfo pod) {
+    return pod.nodeName() + "/" + pod.interfaceName();
+  }
+
   private static String namespaceOf(String key) {
     return split(key)[0];
   }
@@ -403,6 +412,7 @@ public final class ClusterState {
     private SortedMap<String, NamespaceInfo> namespaces;
     private SortedMap<String, PodInfo> pods;
     private SortedMap<Ipv4, String> podsByIp;
+    private SortedMap<String, String> podsByInterface;
     private SortedMap<String, ServiceInfo> services;
     private SortedMap<String, List<Endpoint>> endpointsObjects;
     private SortedMap<String, ModelConverter.Slice> slices;
@@ -416,6 +426,7 @@ public final class ClusterState {
       this.namespaces = base.namespaces;
       this.pods = base.pods;
       this.podsByIp = base.podsByIp;
+      this.podsByInterface = base.podsByInterface;
       this.services = base.services;
       this.endpointsObjects = base.endpointsObjects;
       this.slices = base.slices;
@@ -432,7 +443,15 @@ public final class ClusterState {
         return base;
       }
       return new ClusterState(
-          nodes, namespaces, pods, podsByIp, services, endpointsObjects, slices, policies);
+          nodes,
+          namespaces,
+          pods,
+          podsByIp,
+          podsByInterface,
+          services,
+          endpointsObjects,
+          slices,
+          policies);
     }
 
     void apply(HasMetadata object, String source) {
@@ -528,7 +547,15 @@ public final class ClusterState {
 
     private ClusterState currentView() {
       return new ClusterState(
-          nodes, namespaces, pods, podsByIp, services, endpointsObjects, slices, policies);
+          nodes,
+          namespaces,
+          pods,
+          podsByIp,
+          podsByInterface,
+          services,
+          endpointsObjects,
+          slices,
+          policies);
     }
 
     private void applyNode(NodeInfo node, String source) throws InvalidFieldException {
@@ -569,25 +596,24 @@ public final class ClusterState {
               "status.podIP", pod.ip() + " is the gateway address of Node " + n.name());
         }
       }
-      for (PodInfo other : pods.values()) {
-        if (!other.key().equals(key)
-            && other.nodeName().equals(pod.nodeName())
-            && other.interfaceName().equals(pod.interfaceName())) {
-          throw new InvalidFieldException(
-              ModelConverter.annotationField(SluiceAnnotations.INTERFACE),
-              "interface name '"
-                  + pod.interfaceName()
-                  + "' is already used by Pod "
-                  + other.key()
-                  + " on node "
-                  + pod.nodeName());
-        }
+      String ifaceHolder = podsByInterface.get(interfaceKey(pod));
+      if (ifaceHolder != null && !ifaceHolder.equals(key)) {
+        throw new InvalidFieldException(
+            ModelConverter.annotationField(SluiceAnnotations.INTERFACE),
+            "interface name '"
+                + pod.interfaceName()
+                + "' is already used by Pod "
+                + ifaceHolder
+                + " on node "
+                + pod.nodeName());
       }
       removePod(key);
       pods = writable(pods, base.pods);
       podsByIp = writable(podsByIp, base.podsByIp);
+      podsByInterface = writable(podsByInterface, base.podsByInterface);
       pods.put(key, pod);
       podsByIp.put(pod.ip(), key);
+      podsByInterface.put(interfaceKey(pod), key);
       NodeInfo node = nodes.get(pod.nodeName());
       if (node == null) {
         errors.add(pendingPodWarning(pod, source));
@@ -615,8 +641,10 @@ public final class ClusterState {
       }
       pods = writable(pods, base.pods);
       podsByIp = writable(podsByIp, base.podsByIp);
+      podsByInterface = writable(podsByInterface, base.podsByInterface);
       pods.remove(key);
       podsByIp.remove(old.ip(), key);
+      podsByInterface.remove(interfaceKey(old), key);
     }
 
     void delete(ObjectKind kind, String namespace, String name) {

@@ -1,8 +1,11 @@
 package dev.sluice.compiler.compile;
 
+import dev.sluice.compiler.cluster.LabelSelector;
 import dev.sluice.compiler.cluster.NamespaceInfo;
 import dev.sluice.compiler.cluster.PodInfo;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -22,4 +25,18 @@ public interface ClusterView {
 
   /** The OpenFlow port of a local pod on its node, if attached to the bridge. */
   OptionalLong port(PodInfo pod);
+
+  /**
+   * Attached pods of {@code namespace} that {@code selector} matches, sorted by name. Views may
+   * memoize it while the pods do not change (many rules share a few selectors).
+   */
+  default List<PodInfo> podsMatching(String namespace, LabelSelector selector) {
+    List<PodInfo> out = new ArrayList<>();
+    for (PodInfo p : podsIn(namespace)) {
+      if (selector.matches(p.labels())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
 }

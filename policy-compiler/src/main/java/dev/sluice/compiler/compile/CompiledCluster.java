@@ -1,6 +1,7 @@
 package dev.sluice.compiler.compile;
 
 import dev.sluice.compiler.cluster.ClusterState;
+import dev.sluice.compiler.cluster.LabelSelector;
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.NamespaceInfo;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo;
@@ -273,6 +274,24 @@ public final class CompiledCluster {
       return state.namespace(name);
     }
 
+    /**
+     * (namespace, selector) → matching pods, valid while the pod index does not change: cleared
+     * whenever a pod is (un)indexed and at the end of each compile pass. Policies share few
+     * selectors, so a cold compile matches each one once per namespace instead of once per rule.
+     */
+    final HashMap<List<Object>, List<PodInfo>> selected = new HashMap<>();
+
+    @Override
+    public List<PodInfo> podsMatching(String namespace, LabelSelector selector) {
+      List<Object> key = List.of(namespace, selector);
+      List<PodInfo> hit = selected.get(key);
+      if (hit == null) {
+        hit = List.copyOf(ClusterView.super.podsMatching(namespace, selector));
+        selected.put(key, hit);
+      }
+      return hit;
+    }
+
     @Override
     public OptionalLong port(PodInfo pod) {
       PortMap m = ports.get(pod.nodeName());
@@ -311,8 +330,9 @@ public final class CompiledCluster {
       }
       List<String> keys = new ArrayList<>();
       for (NetworkPolicyInfo p : s.networkPolicies()) {
+        List<PodInfo> applied = NetworkPolicyCompiler.appliedTo(p, this);
         for (RuleId id : NetworkPolicyCompiler.ruleIds(p)) {
-          RulePlan plan = NetworkPolicyCompiler.plan(p, id, this);
+          RulePlan plan = NetworkPolicyCompiler.plan(p, id, this, applied);
           plans.put(id, plan);
           registerPeers(id, p);
           for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
@@ -325,7 +345,8 @@ public final class CompiledCluster {
       for (RulePlan plan : plans.values()) {
         replaceUnit(ruleUnitId(plan.id()), emit(plan), touch);
       }
-      finish(touch);
+      selected.clear(); // only a cache for this pass: not worth its heap between changes
+      finish(touch, false);
     }
 
     // ---------------------------------------------------------------- incremental
@@ -569,7 +590,8 @@ public final class CompiledCluster {
       for (RuleId id : emit) {
         replaceUnit(ruleUnitId(id), emit(plans.get(id)), touch);
       }
-      return finish(touch);
+      selected.clear();
+      return finish(touch, true);
     }
 
     // ---------------------------------------------------------------- units
@@ -665,11 +687,13 @@ public final class CompiledCluster {
     }
 
     private void indexPod(PodInfo p) {
+      selected.clear();
       podsByNs.computeIfAbsent(p.namespace(), k -> new TreeMap<>()).put(p.name(), p);
       podsByNode.computeIfAbsent(p.nodeName(), k -> new TreeMap<>()).put(p.key(), p);
     }
 
     private void unindexPod(PodInfo p) {
+      selected.clear();
       TreeMap<String, PodInfo> m = podsByNs.get(p.namespace());
       if (m != null && m.remove(p.name()) != null && m.isEmpty()) {
         podsByNs.remove(p.namespace());
@@ -740,7 +764,7 @@ public final class CompiledCluster {
               }
               for (Flow f : flows) {
                 touch.see(node, f.key(), t);
-                TreeMap<String, Flow> c = t.contrib.get(f.key());
+                HashMap<String, Flow> c = t.contrib.get(f.key());
                 if (c != null) {
                   c.remove(unit);
                   if (c.isEmpty()) {
@@ -766,14 +790,19 @@ public final class CompiledCluster {
             }
             for (Flow f : own.values()) {
               touch.see(node, f.key(), t);
-              t.contrib.computeIfAbsent(f.key(), k -> new TreeMap<>()).put(unit, f);
+              t.contrib.computeIfAbsent(f.key(), k -> new HashMap<>(2)).put(unit, f);
             }
             stored.put(node, List.copyOf(own.values()));
           });
       unitFlows.put(unit, stored);
     }
 
-    private Map<String, FlowDiff> finish(Touch touch) {
+    /**
+     * Merges the touched keys into the node tables (and re-tiers rule tables); with {@code
+     * wantDiffs}, also returns what changed per node (a cold compile does not need it: sorting a
+     * million added flows was most of its cost).
+     */
+    private Map<String, FlowDiff> finish(Touch touch, boolean wantDiffs) {
       Map<String, FlowDiff> diffs = new TreeMap<>();
       for (Map.Entry<String, Map<Flow.Key, Optional<Flow>>> e : touch.seen.entrySet()) {
         String node = e.getKey();
@@ -787,8 +816,8 @@ public final class CompiledCluster {
         Set<Integer> policyTables = new TreeSet<>();
         for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
           Flow.Key key = k.getKey();
-          TreeMap<String, Flow> c = t.contrib.get(key);
-          Flow now = c == null ? null : FlowMerger.merge(c.values());
+          HashMap<String, Flow> c = t.contrib.get(key);
+          Flow now = c == null ? null : FlowMerger.mergeContributions(c);
           if (now == null) {
             t.merged.remove(key);
           } else {
@@ -883,14 +912,24 @@ public final class CompiledCluster {
         if (t.contrib.isEmpty()) {
           tables.remove(node);
         }
-        if (!added.isEmpty() || !removed.isEmpty()) {
-          added.sort(java.util.Comparator.comparing(Flow::key));
-          removed.sort(java.util.Comparator.comparing(Flow::key));
+        if (wantDiffs && (!added.isEmpty() || !removed.isEmpty())) {
+          added.sort(BY_KEY);
+          removed.sort(BY_KEY);
           diffs.put(node, new FlowDiff(added, removed));
         }
       }
       return diffs;
     }
+
+    /** {@link Flow.Key} order without allocating a key per comparison. */
+    static final java.util.Comparator<Flow> BY_KEY =
+        (a, b) -> {
+          int c = Integer.compare(a.table(), b.table());
+          if (c == 0) {
+            c = Integer.compare(b.priority(), a.priority());
+          }
+          return c != 0 ? c : a.match().compareTo(b.match());
+        };
 
     private static boolean isRuleTable(int table) {
       return table == Table.EGRESS_RULE.id() || table == Table.INGRESS_RULE.id();
@@ -983,7 +1022,13 @@ public final class CompiledCluster {
 
   /** One node's contributions, merged flows and split (tiered) rule tables. */
   private static final class NodeTable {
-    final HashMap<Flow.Key, TreeMap<String, Flow>> contrib = new HashMap<>();
+    /**
+     * Flow key → contributing unit → its flow. Unordered: the merge needs only the smallest unit id
+     * ({@link FlowMerger#mergeContributions}), and hashing beats a sorted map of thousands of units
+     * under a shared clause flow.
+     */
+    final HashMap<Flow.Key, HashMap<String, Flow>> contrib = new HashMap<>();
+
     final TreeMap<Flow.Key, Flow> merged = new TreeMap<>();
     final TreeMap<Integer, List<Flow>> views = new TreeMap<>();
   }

@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Merges the flows several objects want under one (table, priority, match) and splits flows too
@@ -45,41 +46,122 @@ public final class FlowMerger {
     return a;
   }
 
-  /** Merges contributions in contributor order. */
+  /**
+   * Merges contributions in contributor order: the same result as folding {@link #merge(Flow,
+   * Flow)} over {@code parts}, in O(n log n) — a clause flow shared by thousands of rules has
+   * thousands of contributions, and a pairwise fold re-sorts the growing action set each time
+   * (quadratic).
+   */
   public static Flow merge(Collection<Flow> parts) {
-    Flow out = null;
-    for (Flow f : parts) {
-      out = out == null ? f : merge(out, f);
-    }
-    if (out == null) {
+    Iterator<Flow> it = parts.iterator();
+    if (!it.hasNext()) {
       throw new IllegalArgumentException("nothing to merge");
     }
+    Flow first = it.next();
+    if (!isConjunctive(first)) {
+      return first; // a non-conjunctive first contribution wins (see merge(Flow, Flow))
+    }
+    List<Action.Conjunction> all = null;
+    while (it.hasNext()) {
+      all = addIfConjunctive(all, first, it.next());
+    }
+    return all == null ? first : withConjunctions(first, all);
+  }
+
+  /**
+   * Merges contributions keyed by contributor id in contributor-id order: the same result as {@link
+   * #merge(Collection)} over the values sorted by key, without sorting them (only the first
+   * contributor is order-sensitive).
+   */
+  public static Flow mergeContributions(Map<String, Flow> byContributor) {
+    String firstId = null;
+    for (String id : byContributor.keySet()) {
+      if (firstId == null || id.compareTo(firstId) < 0) {
+        firstId = id;
+      }
+    }
+    if (firstId == null) {
+      throw new IllegalArgumentException("nothing to merge");
+    }
+    Flow first = byContributor.get(firstId);
+    if (!isConjunctive(first)) {
+      return first;
+    }
+    List<Action.Conjunction> all = null;
+    for (Map.Entry<String, Flow> e : byContributor.entrySet()) {
+      if (!e.getKey().equals(firstId)) {
+        all = addIfConjunctive(all, first, e.getValue());
+      }
+    }
+    return all == null ? first : withConjunctions(first, all);
+  }
+
+  private static @Nullable List<Action.Conjunction> addIfConjunctive(
+      @Nullable List<Action.Conjunction> all, Flow first, Flow f) {
+    if (!isConjunctive(f)) {
+      return all;
+    }
+    List<Action.Conjunction> out = all;
+    if (out == null) {
+      out = new ArrayList<>();
+      addConjunctions(out, first);
+    }
+    addConjunctions(out, f);
     return out;
   }
 
+  private static void addConjunctions(List<Action.Conjunction> out, Flow f) {
+    for (Action x : f.actions()) {
+      out.add((Action.Conjunction) x);
+    }
+  }
+
+  /** {@code base} carrying the sorted, de-duplicated {@code conjs}; cookie of the smallest id. */
+  private static Flow withConjunctions(Flow base, List<Action.Conjunction> conjs) {
+    conjs.sort(CONJ_ORDER);
+    List<Action> actions = new ArrayList<>(conjs.size());
+    Action.Conjunction prev = null;
+    for (Action.Conjunction c : conjs) {
+      if (prev == null || CONJ_ORDER.compare(prev, c) != 0) {
+        actions.add(c);
+        prev = c;
+      }
+    }
+    long minId = conjs.get(0).id();
+    long cookie = (base.cookie() & ~Cookie.OBJECT_MASK) | (minId & Cookie.OBJECT_MASK);
+    return base.withActions(actions).withCookie(cookie);
+  }
+
   static boolean isConjunctive(Flow f) {
-    return !f.actions().isEmpty()
-        && f.actions().stream().allMatch(a -> a instanceof Action.Conjunction);
+    List<Action> actions = f.actions();
+    if (actions.isEmpty()) {
+      return false;
+    }
+    for (Action a : actions) {
+      if (!(a instanceof Action.Conjunction)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Union of the conjunction actions of two clause flows, sorted; cookie of the smallest id. */
   static Flow mergeConjunctions(Flow a, Flow b) {
-    TreeSet<Action.Conjunction> all = new TreeSet<>(CONJ_ORDER);
-    for (Flow f : List.of(a, b)) {
-      for (Action x : f.actions()) {
-        all.add((Action.Conjunction) x);
-      }
-    }
-    List<Action> actions = List.copyOf(all);
-    long minId = all.first().id();
-    long cookie = (a.cookie() & ~Cookie.OBJECT_MASK) | (minId & Cookie.OBJECT_MASK);
-    return a.withActions(actions).withCookie(cookie);
+    List<Action.Conjunction> all = new ArrayList<>(a.actions().size() + b.actions().size());
+    addConjunctions(all, a);
+    addConjunctions(all, b);
+    return withConjunctions(a, all);
   }
 
+  /** (id, clause, clauses); written out, as it sorts thousands of actions per shared flow. */
   static final Comparator<Action.Conjunction> CONJ_ORDER =
-      Comparator.comparingLong(Action.Conjunction::id)
-          .thenComparingInt(Action.Conjunction::clause)
-          .thenComparingInt(Action.Conjunction::clauses);
+      (a, b) -> {
+        int c = Long.compare(a.id(), b.id());
+        if (c == 0) {
+          c = Integer.compare(a.clause(), b.clause());
+        }
+        return c != 0 ? c : Integer.compare(a.clauses(), b.clauses());
+      };
 
   /**
    * An upper bound of the OpenFlow 1.3 flow_mod size of {@code f}: 48 bytes of header and fixed

@@ -1,5 +1,7 @@
 package dev.sluice.compiler.compile;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.compiler.cluster.Ipv4Cidr;
 import dev.sluice.compiler.cluster.LabelSelector;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo;
@@ -191,9 +193,7 @@ public final class NetworkPolicyCompiler {
 
   /** The pods {@code policy} applies to, sorted by name. */
   public static List<PodInfo> appliedTo(NetworkPolicyInfo policy, ClusterView view) {
-    return view.podsIn(policy.namespace()).stream()
-        .filter(p -> policy.podSelector().matches(p.labels()))
-        .toList();
+    return view.podsMatching(policy.namespace(), policy.podSelector());
   }
 
   /** Whether {@code policy} selects {@code pod}. */
@@ -203,7 +203,12 @@ public final class NetworkPolicyCompiler {
 
   /** Plans one rule. */
   public static RulePlan plan(NetworkPolicyInfo policy, RuleId id, ClusterView view) {
-    List<PodInfo> applied = appliedTo(policy, view);
+    return plan(policy, id, view, appliedTo(policy, view));
+  }
+
+  /** Plans one rule whose policy applies to {@code applied} ({@link #appliedTo}, computed once). */
+  static RulePlan plan(
+      NetworkPolicyInfo policy, RuleId id, ClusterView view, List<PodInfo> applied) {
     if (id.index() < 0) {
       return new RulePlan(
           id, List.of(new Conj(id + "/", "", applied, new TreeSet<>(), new TreeSet<>())));
@@ -309,11 +314,7 @@ public final class NetworkPolicyCompiler {
             : List.of(policyNamespace);
     LabelSelector podSel = peer.podSelector().orElse(LabelSelector.everything());
     for (String ns : namespaces) {
-      for (PodInfo p : view.podsIn(ns)) {
-        if (podSel.matches(p.labels())) {
-          out.add(p);
-        }
-      }
+      out.addAll(view.podsMatching(ns, podSel));
     }
     return out;
   }
@@ -348,10 +349,10 @@ public final class NetworkPolicyCompiler {
           if (d == Direction.INGRESS) {
             OptionalLong port = view.port(p);
             if (port.isPresent()) {
-              applied.add(Match.builder().ip().exact(MatchField.REG1, port.getAsLong()).build());
+              applied.add(ipMatch(MatchField.REG1, port.getAsLong(), -1));
             }
           } else if (view.port(p).isPresent()) {
-            applied.add(Match.builder().ip().exact(MatchField.IPV4_SRC, p.ip().toLong()).build());
+            applied.add(ipMatch(MatchField.IPV4_SRC, p.ip().toLong(), -1));
           }
         }
         if (applied.isEmpty()) {
@@ -402,12 +403,37 @@ public final class NetworkPolicyCompiler {
   }
 
   static Match cidrMatch(MatchField field, Ipv4Cidr c) {
-    Match.Builder b = Match.builder().ip();
-    if (c.prefix() > 0) {
-      b.masked(field, c.network().toLong(), c.netmask().toLong());
-    }
-    return b.build();
+    return c.prefix() == 0
+        ? ipMatch(field, 0, 0)
+        : ipMatch(field, c.network().toLong(), c.netmask().toLong());
   }
+
+  /**
+   * {@code ip,FIELD=VALUE/MASK} ({@code mask} -1: exact; 0: just {@code ip}), shared: every rule
+   * that names an address or port contributes its own clause flow for it, so without sharing a
+   * cluster holds one identical match per (rule, address) — most of a cold compile's heap.
+   */
+  static Match ipMatch(MatchField field, long value, long mask) {
+    return CLAUSE_MATCHES.get(
+        new ClauseMatchKey(field, value, mask),
+        k -> {
+          Match.Builder b = Match.builder().ip();
+          if (k.mask() == -1) {
+            b.exact(k.field(), k.value());
+          } else if (k.mask() != 0) {
+            b.masked(k.field(), k.value(), k.mask());
+          }
+          return b.build();
+        });
+  }
+
+  private record ClauseMatchKey(MatchField field, long value, long mask) {}
+
+  /**
+   * Immutable matches, so sharing them is invisible; bounded, so a huge cluster only shares less.
+   */
+  private static final Cache<ClauseMatchKey, Match> CLAUSE_MATCHES =
+      Caffeine.newBuilder().maximumSize(1 << 18).build();
 
   /** The provenance of the conjunctions of a planned rule. */
   public static List<Provenance.Origin> origins(RulePlan plan, Map<String, Long> conjIds) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable OpenFlow match: at most one {@link FieldMatch} per field, kept in {@link MatchField}
@@ -27,6 +28,13 @@ public final class Match implements Comparable<Match> {
 
   private final FieldMatch[] fields;
   private final int hash;
+
+  /**
+   * The canonical text, computed on first use: flow keys are ordered by it, and formatting it on
+   * every comparison dominated the cost of sorting and of sorted maps of flows. A benign race: the
+   * value is immutable and always the same.
+   */
+  private @Nullable String text;
 
   private Match(FieldMatch[] fields) {
     this.fields = fields;
@@ -96,13 +104,17 @@ public final class Match implements Comparable<Match> {
 
   @Override
   public int compareTo(Match o) {
-    return FlowText.formatMatch(this, PortNames.NONE)
-        .compareTo(FlowText.formatMatch(o, PortNames.NONE));
+    return this == o ? 0 : toString().compareTo(o.toString());
   }
 
   @Override
   public String toString() {
-    return FlowText.formatMatch(this, PortNames.NONE);
+    String t = text;
+    if (t == null) {
+      t = FlowText.formatMatch(this, PortNames.NONE);
+      text = t;
+    }
+    return t;
   }
 
   /** Accumulates field matches; {@link #build()} validates prerequisites. */
