@@ -176,7 +176,13 @@ class AuditIT {
     List<String> a = new ArrayList<>(List.of(args));
     a.add("--api");
     a.add(controller.apiAddress());
-    return sluice(a.toArray(String[]::new));
+    Run r = sluice(a.toArray(String[]::new));
+    if (!a.contains("--json")) {
+      // What people see, in the test report (target/failsafe-reports).
+      System.out.println("$ sluice " + String.join(" ", args) + "   # exit " + r.exit());
+      System.out.print(r.out());
+    }
+    return r;
   }
 
   private Set<Flow> sluiceCompile(String node) {
