@@ -11,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A small client of the controller's HTTP API ({@code sluice status}, {@code apply --wait}). */
+/**
+ * A small client of the controller's HTTP API ({@code sluice status}, {@code apply --wait}, {@code
+ * flows}, {@code audit}, {@code trace}, {@code policy why}).
+ */
 final class ApiClient {
   private final String base;
   private final HttpClient http =
@@ -28,9 +31,47 @@ final class ApiClient {
             HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (r.statusCode() != 200) {
-      throw new IOException("GET " + base + path + ": HTTP " + r.statusCode() + ": " + r.body());
+      throw new IOException(message("GET", path, r));
     }
     return json.readTree(r.body());
+  }
+
+  /** POSTs {@code body} as JSON (or nothing when null) and returns the JSON answer. */
+  JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    HttpRequest.BodyPublisher p =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body));
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/json")
+                .POST(p)
+                .build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (r.statusCode() != 200) {
+      throw new IOException(message("POST", path, r));
+    }
+    return json.readTree(r.body());
+  }
+
+  /** The API's error text, or the HTTP status. */
+  private String message(String method, String path, HttpResponse<String> r) {
+    try {
+      JsonNode n = json.readTree(r.body());
+      if (n.hasNonNull("error")) {
+        return n.get("error").asText();
+      }
+    } catch (IOException e) {
+      // not JSON: fall through
+    }
+    return method + " " + base + path + ": HTTP " + r.statusCode() + ": " + r.body();
+  }
+
+  /** Pretty JSON for {@code --json}. */
+  String pretty(JsonNode n) throws IOException {
+    return json.writerWithDefaultPrettyPrinter().writeValueAsString(n);
   }
 
   static String encode(String s) {

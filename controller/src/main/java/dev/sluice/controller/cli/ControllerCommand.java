@@ -98,6 +98,21 @@ final class ControllerCommand implements Callable<Integer> {
   Duration auditInterval;
 
   @Option(
+      names = "--audit-mode",
+      paramLabel = "report|repair",
+      description = "What the periodic audit does with drift: report it, or repair it too.")
+  String auditMode;
+
+  @Option(
+      names = "--audit-log",
+      paramLabel = "FILE",
+      description = "The audit log (JSON lines, rotated); default sluice-audit.log.")
+  Path auditLog;
+
+  @Option(names = "--audit-topic", paramLabel = "TOPIC", description = "Topic for audit records.")
+  String auditTopic;
+
+  @Option(
       names = "--api-listen",
       paramLabel = "HOST:PORT",
       description = "HTTP API address (default 127.0.0.1:8181).")
@@ -154,7 +169,7 @@ final class ControllerCommand implements Callable<Integer> {
     if (topicPrefix != null) {
       b.topics = TopicNames.withPrefix(topicPrefix);
     }
-    if (realizationTopic != null) {
+    if (realizationTopic != null || auditTopic != null) {
       TopicNames t = b.topics;
       b.topics =
           new TopicNames(
@@ -166,8 +181,8 @@ final class ControllerCommand implements Callable<Integer> {
               t.endpointSlices(),
               t.networkPolicies(),
               t.deadLetter(),
-              realizationTopic,
-              t.audit());
+              realizationTopic != null ? realizationTopic : t.realization(),
+              auditTopic != null ? auditTopic : t.audit());
     }
     if (partitions != null) {
       b.topicPartitions = partitions;
@@ -191,6 +206,12 @@ final class ControllerCommand implements Callable<Integer> {
     }
     if (auditInterval != null) {
       b.auditInterval = auditInterval;
+    }
+    if (auditMode != null) {
+      b.auditMode = ControllerConfig.AuditMode.parse(auditMode);
+    }
+    if (auditLog != null) {
+      b.auditLog = auditLog;
     }
     if (apiListen != null) {
       b.apiListen = apiListen;

@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       CompileCommand.class,
       TraceCommand.class,
+      FlowsCommand.class,
+      AuditCommand.class,
+      PolicyCommand.class,
       ApplyCommand.class,
       DeleteCommand.class,
       CommandLine.HelpCommand.class

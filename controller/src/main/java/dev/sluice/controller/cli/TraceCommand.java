@@ -17,16 +17,48 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sluice trace}: walk a packet through a node's compiled flows. */
+/**
+ * {@code sluice trace}: walk a packet through a node's flows. With {@code -f}, offline through the
+ * flows compiled from manifests; otherwise through the running controller's desired flows (or, with
+ * {@code --installed}, through what the switch holds, read now), each step with its provenance.
+ */
 @Command(
     name = "trace",
     mixinStandardHelpOptions = true,
     description =
-        "Walk a packet (ofproto/trace microflow syntax) through one node's compiled flows, table by"
-            + " table, with what produced each flow.")
+        "Walk a packet (ofproto/trace microflow syntax) through one node's flows, table by table,"
+            + " with what produced each flow: offline with -f (manifests), otherwise via the"
+            + " controller's API (desired flows, or the switch's with --installed).")
 final class TraceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin ClusterInput input;
+
+  @Option(
+      names = {"-f", "--filename"},
+      description =
+          "Offline: manifest file or directory (YAML or JSON, multi-document); repeatable."
+              + " Without it the controller's API is asked.")
+  java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>();
+
+  @Option(names = "--node", required = true, description = "The node whose br-int to trace.")
+  String node;
+
+  @Option(
+      names = "--ports",
+      description = "Offline: OF port numbers as CSV lines name,ofport (see sluice compile).")
+  java.nio.file.Path ports;
+
+  @Option(
+      names = "--service-cidr",
+      defaultValue = "10.96.0.0/12",
+      description = "Offline: Service CIDR steered to the gateway (default ${DEFAULT-VALUE}).")
+  String serviceCidr;
+
+  @Mixin ApiOptions api;
+
+  @Option(
+      names = "--installed",
+      description = "Via the API: trace through the flows the switch holds (read now).")
+  boolean installed;
 
   @Option(
       names = "--ct-next",
@@ -48,6 +80,14 @@ final class TraceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (files.isEmpty()) {
+      return online(out, err);
+    }
+    ClusterInput input = new ClusterInput();
+    input.files = files;
+    input.node = node;
+    input.ports = ports;
+    input.serviceCidr = serviceCidr;
     CompiledCluster compiled = input.compile(err);
     NodeFlows flows = compiled.flows(input.node);
     PortNames names = compiled.ports(input.node).names();
@@ -55,6 +95,32 @@ final class TraceCommand implements Callable<Integer> {
         new Simulator(flows.flows(), flows.groups())
             .trace(Microflow.parse(microflow, names), CtNext.of(ctNext.toArray(new String[0])));
     out.print(annotate(trace, names, compiled.provenance()));
+    out.flush();
+    return 0;
+  }
+
+  private int online(PrintWriter out, PrintWriter err) throws Exception {
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("node", node);
+    body.put("microflow", microflow);
+    body.put("ctNext", ctNext);
+    body.put("view", installed ? "installed" : "desired");
+    ApiClient c = api.client();
+    com.fasterxml.jackson.databind.JsonNode r;
+    try {
+      r = c.post("/api/v1/trace", body);
+    } catch (java.io.IOException e) {
+      err.println("sluice trace: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    if (api.json) {
+      out.println(c.pretty(r));
+    } else {
+      out.printf(
+          "node %s, %s flows%n", node, installed ? "installed (read from the switch)" : "desired");
+      out.print(r.path("text").asText());
+    }
     out.flush();
     return 0;
   }

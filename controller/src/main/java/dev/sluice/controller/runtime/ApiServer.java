@@ -1,13 +1,28 @@
 package dev.sluice.controller.runtime;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.compiler.audit.AuditReport;
+import dev.sluice.compiler.cluster.PodInfo;
+import dev.sluice.compiler.cluster.Protocol;
+import dev.sluice.compiler.compile.CompiledCluster;
+import dev.sluice.compiler.explain.ClusterTrace;
+import dev.sluice.compiler.explain.PolicyWhy;
+import dev.sluice.compiler.explain.TraceProvenance;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
+import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.pipeline.Provenance;
+import dev.sluice.compiler.sim.CtNext;
+import dev.sluice.compiler.sim.Microflow;
+import dev.sluice.compiler.sim.Simulator;
+import dev.sluice.compiler.sim.Trace;
 import dev.sluice.southbound.channel.SwitchSession;
+import dev.sluice.southbound.tables.Installed;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -32,7 +47,17 @@ import org.slf4j.LoggerFactory;
  * GET /api/v1/switches                           connected switches: node, phase, flows, rounds
  * GET /api/v1/nodes                              per node: connected, flows desired/installed,
  *                                                realized offsets, pending events, lag
- * GET /api/v1/nodes/NAME/flows?view=desired|installed   the node's flows in ovs-ofctl text
+ * GET /api/v1/nodes/NAME/flows?view=desired|installed[&pod=NS/NAME|&policy=NS/NAME|
+ *     &service=NS/NAME][&table=N]               the node's flows in ovs-ofctl text, each with its
+ *                                                provenance (installed: read from the switch now)
+ * POST /api/v1/audit[?node=NAME][&repair=true]   audit now (in each reconciler's turn): the drift
+ *                                                per switch with provenance; repair: one bundle
+ * GET /api/v1/audit                              the last audit of every switch
+ * POST /api/v1/trace                             body {node, microflow, ctNext: [..], view:
+ *                                                desired|installed}: the simulator on the desired
+ *                                                flows or on what the switch holds, each step
+ *                                                with its provenance
+ * GET /api/v1/policy/why?from=NS/POD&to=NS/POD&port=80/TCP   allowed or denied, and why
  * GET /api/v1/realization[?position=T-P@O,...]   consumed and realized offsets, policies realized
  *                                                on N of M nodes; with positions: per position,
  *                                                the affected nodes and where it is realized
@@ -87,12 +112,30 @@ final class ApiServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      if (!"GET".equals(ex.getRequestMethod())) {
-        send(ex, 405, "text/plain", "only GET\n");
-        return;
-      }
+      String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+      if ("POST".equals(method)) {
+        if (path.equals("/api/v1/audit")) {
+          Map<String, Object> r =
+              audit(Optional.ofNullable(q.get("node")), "true".equals(q.get("repair")));
+          sendJson(ex, r.containsKey("error") ? 404 : 200, r);
+        } else if (path.equals("/api/v1/trace")) {
+          Map<String, Object> body;
+          try (java.io.InputStream in = ex.getRequestBody()) {
+            body = json.readValue(in, new TypeReference<Map<String, Object>>() {});
+          }
+          Map<String, Object> r = trace(body);
+          sendJson(ex, r.containsKey("error") ? 400 : 200, r);
+        } else {
+          sendJson(ex, 404, Map.of("error", "no such endpoint: POST " + path));
+        }
+        return;
+      }
+      if (!"GET".equals(method)) {
+        send(ex, 405, "text/plain", "only GET and POST\n");
+        return;
+      }
       if (path.equals("/healthz")) {
         boolean ok = !controller.eventSourceStopped();
         send(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "event source stopped\n");
@@ -104,12 +147,17 @@ final class ApiServer implements AutoCloseable {
         sendJson(ex, 200, nodes());
       } else if (path.startsWith("/api/v1/nodes/") && path.endsWith("/flows")) {
         String node = path.substring("/api/v1/nodes/".length(), path.length() - "/flows".length());
-        Optional<Map<String, Object>> f = flows(node, q.getOrDefault("view", "desired"));
+        Optional<Map<String, Object>> f = flows(node, q.getOrDefault("view", "desired"), q);
         if (f.isEmpty()) {
           sendJson(ex, 404, Map.of("error", "no node '" + node + "' with that view"));
         } else {
           sendJson(ex, 200, f.get());
         }
+      } else if (path.equals("/api/v1/audit")) {
+        sendJson(ex, 200, lastAudits());
+      } else if (path.equals("/api/v1/policy/why")) {
+        Map<String, Object> r = why(q);
+        sendJson(ex, r.containsKey("error") ? 400 : 200, r);
       } else if (path.equals("/api/v1/realization")) {
         sendJson(ex, 200, realization(q.get("position")));
       } else if (path.equals("/api/v1/errors")) {
@@ -175,7 +223,7 @@ final class ApiServer implements AutoCloseable {
     return out;
   }
 
-  private Optional<Map<String, Object>> flows(String node, String view) {
+  private Optional<Map<String, Object>> flows(String node, String view, Map<String, String> q) {
     Optional<DesiredFlows> d = controller.desired(node);
     PortNames names = d.map(x -> x.ports().names()).orElse(PortNames.NONE);
     List<Flow> flows;
@@ -189,20 +237,290 @@ final class ApiServer implements AutoCloseable {
       if (r.isEmpty()) {
         return Optional.empty();
       }
-      flows = r.get().installedFlows();
+      if (d.isEmpty()) {
+        names = r.get().portNames();
+      }
+      flows = new ArrayList<>(await(r.get().readSwitch()).flows());
+      flows.sort(java.util.Comparator.comparing(Flow::key));
     } else {
       return Optional.empty();
     }
+    Provenance prov = controller.provenance();
+    java.util.function.Predicate<Flow> keep = flowFilter(q, prov);
+    List<Flow> shown = flows.stream().filter(keep).toList();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("node", node);
     m.put("view", view);
-    m.put("count", flows.size());
+    m.put("count", shown.size());
+    m.put("total", flows.size());
+    final PortNames n = names;
     m.put(
         "flows",
-        flows.stream()
-            .map(f -> FlowText.formatForAdd(f, names, FlowText.Style.OPENFLOW13))
-            .toList());
+        shown.stream().map(f -> FlowText.formatForAdd(f, n, FlowText.Style.OPENFLOW13)).toList());
+    m.put("entries", shown.stream().map(f -> AuditJson.flow(f, n, prov)).toList());
     return Optional.of(m);
+  }
+
+  /** {@code pod}, {@code policy}, {@code service} (NS/NAME) and {@code table} filters. */
+  private static java.util.function.Predicate<Flow> flowFilter(
+      Map<String, String> q, Provenance prov) {
+    java.util.function.Predicate<Flow> p = f -> true;
+    String table = q.get("table");
+    if (table != null && !table.isEmpty()) {
+      int t = Integer.parseInt(table);
+      p = p.and(f -> f.table() == t);
+    }
+    for (Map.Entry<String, String> kind :
+        Map.of("pod", "Pod", "policy", "NetworkPolicy", "service", "Service").entrySet()) {
+      String v = q.get(kind.getKey());
+      if (v == null || v.isEmpty()) {
+        continue;
+      }
+      String key = v.contains("/") ? v : "default/" + v;
+      p =
+          p.and(
+              f ->
+                  prov.origins(f.cookie()).stream()
+                      .anyMatch(
+                          o ->
+                              o.kind().equals(kind.getValue())
+                                  && (o.namespace() + "/" + o.name()).equals(key)));
+    }
+    return p;
+  }
+
+  private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+    try {
+      return f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      throw new IllegalStateException(c == null ? e.toString() : c.getMessage(), c);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out after 60 s", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  private Map<String, Object> audit(Optional<String> node, boolean repair) {
+    List<SwitchReconciler.AuditOutcome> outcomes;
+    try {
+      outcomes = await(controller.audit(node, repair));
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof IllegalArgumentException a) {
+        return Map.of("error", String.valueOf(a.getMessage()));
+      }
+      throw e;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("repair", repair);
+    m.put("clean", outcomes.stream().allMatch(SwitchReconciler.AuditOutcome::clean));
+    m.put("switches", outcomes.stream().map(ApiServer::outcome).toList());
+    return m;
+  }
+
+  private Map<String, Object> lastAudits() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String n : controller.nodes()) {
+      controller
+          .reconciler(n)
+          .flatMap(SwitchReconciler::lastAudit)
+          .ifPresent(o -> out.add(outcome(o)));
+    }
+    return Map.of("switches", out);
+  }
+
+  static Map<String, Object> outcome(SwitchReconciler.AuditOutcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("node", o.node());
+    m.put("datapathId", o.datapathId());
+    m.put("bridge", o.bridge());
+    m.put("time", o.time().toString());
+    if (o.skipped() != null) {
+      m.put("status", "skipped");
+      m.put("skipped", o.skipped());
+      return m;
+    }
+    m.put("status", o.repaired() ? "repaired" : o.clean() ? "clean" : "drift");
+    m.put("repaired", o.repaired());
+    m.put("repairChanges", o.changesSent());
+    m.put("millis", o.millis());
+    AuditReport r = o.report();
+    if (r != null) {
+      m.putAll(AuditJson.report(r, o.names(), o.provenance()));
+    }
+    return m;
+  }
+
+  // ---------------------------------------------------------------- trace, why
+
+  private Map<String, Object> trace(Map<String, Object> body) {
+    String node = String.valueOf(body.getOrDefault("node", ""));
+    String microflow = String.valueOf(body.getOrDefault("microflow", ""));
+    String view = String.valueOf(body.getOrDefault("view", "desired"));
+    List<String> ctNext = new ArrayList<>();
+    if (body.get("ctNext") instanceof List<?> l) {
+      l.forEach(x -> ctNext.add(String.valueOf(x)));
+    }
+    Optional<DesiredFlows> d = controller.desired(node);
+    List<Flow> flows;
+    List<Group> groups;
+    PortNames names;
+    if (view.equals("installed")) {
+      Optional<SwitchReconciler> r = controller.reconciler(node);
+      if (r.isEmpty()) {
+        return Map.of("error", "no switch connected for node '" + node + "'");
+      }
+      Installed inst = await(r.get().readSwitch());
+      flows = inst.flows();
+      groups = inst.groups();
+      names = r.get().portNames();
+    } else if (view.equals("desired")) {
+      if (d.isEmpty()) {
+        return Map.of("error", "no node '" + node + "' (nodes: " + controller.nodes() + ")");
+      }
+      flows = d.get().flows().flows();
+      groups = d.get().flows().groups();
+      names = d.get().ports().names();
+    } else {
+      return Map.of("error", "view must be desired or installed");
+    }
+    Microflow packet;
+    try {
+      packet = Microflow.parse(microflow, names);
+    } catch (RuntimeException e) {
+      return Map.of("error", "microflow: " + e.getMessage());
+    }
+    Trace t = new Simulator(flows, groups).trace(packet, CtNext.of(ctNext.toArray(new String[0])));
+    Provenance prov = controller.provenance();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("node", node);
+    m.put("view", view);
+    m.putAll(traceJson(t, names, prov));
+    return m;
+  }
+
+  /** A trace as JSON: steps with provenance, the annotated text, verdict, tables, ports. */
+  static Map<String, Object> traceJson(Trace t, PortNames names, Provenance prov) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Trace.Report rep = t.report(names);
+    List<String> notes = TraceProvenance.annotate(t, prov);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (int i = 0; i < rep.steps().size(); i++) {
+      Trace.StepReport s = rep.steps().get(i);
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("pass", s.pass());
+      x.put("table", s.table());
+      x.put("priority", s.priority());
+      x.put("match", s.match());
+      x.put("actions", s.actions());
+      x.put("cookie", s.cookie());
+      x.put("conjId", s.conjId());
+      x.put("note", s.note());
+      x.put("provenance", notes.get(i));
+      Flow f = t.steps().get(i).flow();
+      x.put("origins", f == null ? List.of() : AuditJson.origins(f, prov));
+      steps.add(x);
+    }
+    m.put("microflow", rep.microflow());
+    m.put("steps", steps);
+    m.put("tables", t.tables());
+    m.put("outputPorts", t.verdict().ports());
+    m.put("outputs", rep.outputs());
+    m.put("verdict", rep.verdict());
+    m.put("kind", rep.kind());
+    m.put("text", annotatedText(t, names, notes));
+    return m;
+  }
+
+  /** Trace.format with each step followed by its provenance line. */
+  static String annotatedText(Trace t, PortNames names, List<String> notes) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("packet: ").append(t.microflow().format(names)).append('\n');
+    int pass = -1;
+    for (int i = 0; i < t.steps().size(); i++) {
+      Trace.Step s = t.steps().get(i);
+      if (s.pass() != pass) {
+        pass = s.pass();
+        if (pass > 0) {
+          Trace.Pass p = t.passes().get(pass);
+          sb.append("recirculation ")
+              .append(pass)
+              .append(": resume at table ")
+              .append(p.table())
+              .append(" with ct_state=")
+              .append(dev.sluice.compiler.sim.Packet.ctStateFlags(p.ctState()))
+              .append('\n');
+        }
+      }
+      sb.append(s.format(names)).append('\n');
+      sb.append("    = ").append(notes.get(i)).append('\n');
+    }
+    sb.append("verdict: ").append(t.verdict().format(names)).append('\n');
+    return sb.toString();
+  }
+
+  private Map<String, Object> why(Map<String, String> q) {
+    String from = q.getOrDefault("from", "");
+    String to = q.getOrDefault("to", "");
+    String portSpec = q.getOrDefault("port", "80/TCP");
+    int slash = portSpec.indexOf('/');
+    int port;
+    Protocol protocol;
+    try {
+      port = Integer.parseInt(slash < 0 ? portSpec : portSpec.substring(0, slash));
+      protocol = Protocol.parse(slash < 0 ? "TCP" : portSpec.substring(slash + 1));
+    } catch (RuntimeException e) {
+      return Map.of("error", "port: expected PORT/PROTOCOL (80/TCP), got '" + portSpec + "'");
+    }
+    return controller.withCompiled(
+        c -> {
+          Optional<PodInfo> src = pod(c, from);
+          Optional<PodInfo> dst = pod(c, to);
+          if (src.isEmpty() || dst.isEmpty()) {
+            return Map.<String, Object>of(
+                "error", "no pod '" + (src.isEmpty() ? from : to) + "' (expected NS/NAME)");
+          }
+          PolicyWhy.Explanation e;
+          try {
+            e = PolicyWhy.explain(c, src.get(), dst.get(), port, protocol);
+          } catch (IllegalArgumentException x) {
+            return Map.<String, Object>of("error", String.valueOf(x.getMessage()));
+          }
+          Provenance prov = c.provenance();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("from", e.from());
+          m.put("to", e.to());
+          m.put("port", e.port());
+          m.put("protocol", e.protocol().name());
+          m.put("allowed", e.allowed());
+          m.put("egressIsolatedBy", e.egressIsolatedBy());
+          m.put("ingressIsolatedBy", e.ingressIsolatedBy());
+          m.put("egressRule", e.egressRule());
+          m.put("ingressRule", e.ingressRule());
+          m.put("summary", e.summary());
+          m.put("end", e.walk().end().name().toLowerCase(java.util.Locale.ROOT));
+          List<Map<String, Object>> hops = new ArrayList<>();
+          for (ClusterTrace.Hop h : e.walk().hops()) {
+            PortNames names = c.ports(h.node()).names();
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("node", h.node());
+            x.putAll(traceJson(h.trace(), names, prov));
+            hops.add(x);
+          }
+          m.put("walk", hops);
+          return m;
+        });
+  }
+
+  private static Optional<PodInfo> pod(CompiledCluster c, String key) {
+    int slash = key.indexOf('/');
+    String ns = slash < 0 ? "default" : key.substring(0, slash);
+    String name = slash < 0 ? key : key.substring(slash + 1);
+    return c.state().pod(ns, name);
   }
 
   private Map<String, Object> realization(String positions) {

@@ -1,6 +1,8 @@
 package dev.sluice.controller.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.compiler.audit.AuditReport;
+import dev.sluice.compiler.audit.Drift;
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.NodeInfo;
@@ -10,6 +12,11 @@ import dev.sluice.compiler.compile.CompiledCluster;
 import dev.sluice.compiler.compile.CompilerConfig;
 import dev.sluice.compiler.compile.NodeFlows;
 import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.FlowSetDiff;
+import dev.sluice.compiler.flow.FlowText;
+import dev.sluice.compiler.flow.Group;
+import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.controller.events.ClusterEventSink;
 import dev.sluice.controller.events.EventPosition;
 import dev.sluice.controller.events.EventSource;
@@ -21,7 +28,9 @@ import dev.sluice.southbound.channel.OpenFlowServer;
 import dev.sluice.southbound.channel.PortStatus;
 import dev.sluice.southbound.channel.SwitchListener;
 import dev.sluice.southbound.channel.SwitchSession;
+import dev.sluice.southbound.tables.TablePlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -85,6 +94,7 @@ public final class Controller implements AutoCloseable {
   private final Set<String> switchNodes = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Map<String, Object>> errors = new ArrayDeque<>();
   private final ObjectMapper json = new ObjectMapper();
+  private final Journal journal = new Journal();
 
   // State thread only.
   private CompiledCluster compiled;
@@ -95,6 +105,11 @@ public final class Controller implements AutoCloseable {
   private volatile @Nullable OpenFlowServer server;
   private volatile @Nullable ApiServer api;
   private volatile @Nullable Producer<String, String> realizationProducer;
+  private volatile @Nullable AuditLog auditLog;
+  // Provenance of the compiled state, computed on demand and cached per state version.
+  private volatile long stateSeq;
+  private volatile @Nullable Provenance provenance;
+  private volatile long provenanceSeq = -1;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   private volatile boolean closed;
 
@@ -157,6 +172,18 @@ public final class Controller implements AutoCloseable {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     realizationProducer = new KafkaProducer<>(p);
+    auditLog =
+        new AuditLog(
+            config.auditLog(),
+            config.auditLogMaxBytes(),
+            config.auditLogFiles(),
+            this::publishAudit);
+    log.info(
+        "audit: every {} ({}), log {}, topic {}",
+        config.auditInterval(),
+        config.auditMode().name().toLowerCase(java.util.Locale.ROOT),
+        config.auditLog().toAbsolutePath(),
+        config.topics().audit());
 
     SwitchListener listener = new Listener();
     OpenFlowServer.Builder b = OpenFlowServer.builder(listener).listen(config.listenAddress());
@@ -188,6 +215,176 @@ public final class Controller implements AutoCloseable {
             },
             stateThread);
     es.start();
+    if (!config.auditInterval().isZero()) {
+      long every = config.auditInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(this::periodicAudit, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  private void periodicAudit() {
+    boolean repair = config.auditMode() == ControllerConfig.AuditMode.REPAIR;
+    for (SwitchReconciler r : reconcilers.values()) {
+      r.audit(repair);
+    }
+  }
+
+  /**
+   * Audits the switch of {@code node} (every connected switch when empty) now; with {@code repair}
+   * the drift is fixed in one bundle per switch. Each audit runs in its reconciler's turn (never
+   * beside a round); switches whose startup barrier is pending are reported as skipped.
+   */
+  public CompletableFuture<List<SwitchReconciler.AuditOutcome>> audit(
+      Optional<String> node, boolean repair) {
+    List<SwitchReconciler> targets = new java.util.ArrayList<>();
+    if (node.isPresent()) {
+      SwitchReconciler r = reconcilers.get(node.get());
+      if (r == null) {
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException("no switch connected for node '" + node.get() + "'"));
+      }
+      targets.add(r);
+    } else {
+      new TreeMap<>(reconcilers).values().forEach(targets::add);
+    }
+    List<CompletableFuture<SwitchReconciler.AuditOutcome>> fs =
+        targets.stream().map(r -> r.audit(repair)).toList();
+    return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+        .thenApply(v -> fs.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** Cookie → origins of the current compiled state (cached per state version). */
+  public Provenance provenance() {
+    long s = stateSeq;
+    Provenance p = provenance;
+    if (p != null && provenanceSeq == s) {
+      return p;
+    }
+    Provenance fresh = onState(() -> compiled.provenance());
+    provenance = fresh;
+    provenanceSeq = s;
+    return fresh;
+  }
+
+  /**
+   * Runs {@code task} on the state thread with the compiled cluster (not thread-safe, hence the
+   * thread) and returns its result: PolicyWhy, cross-node walks.
+   */
+  public <T> T withCompiled(java.util.function.Function<CompiledCluster, T> task) {
+    return onState(() -> task.apply(compiled));
+  }
+
+  /** The audit log (for tests and the API). */
+  public Optional<Path> auditLogFile() {
+    AuditLog a = auditLog;
+    return a == null ? Optional.empty() : Optional.of(a.file());
+  }
+
+  private void publishAudit(String node, String line) {
+    Producer<String, String> p = realizationProducer;
+    if (p == null) {
+      return;
+    }
+    p.send(
+        new ProducerRecord<>(config.topics().audit(), node, line),
+        (md, e) -> {
+          if (e != null) {
+            log.debug("audit record for {} not published: {}", node, e.toString());
+          }
+        });
+  }
+
+  /** Writes the audit log: what reconcilers changed and what audits found. */
+  private final class Journal implements SwitchReconciler.Journal {
+    @Override
+    public void changed(
+        SwitchReconciler r,
+        SwitchReconciler.Cause cause,
+        TablePlan plan,
+        DesiredFlows desiredFlows) {
+      AuditLog a = auditLog;
+      if (a == null) {
+        return;
+      }
+      PortNames names = desiredFlows.ports().names();
+      Map<String, Object> m = header(r, "change");
+      Map<String, Object> why = new LinkedHashMap<>();
+      why.put("cause", cause.text());
+      if (cause != SwitchReconciler.Cause.AUDIT_REPAIR) {
+        String node = r.node();
+        List<Map<String, Object>> events =
+            realization.pendingEvents(node, desiredFlows.seq(), MAX_EVENTS_PER_RECORD);
+        int total = realization.pendingCount(node, desiredFlows.seq());
+        why.put("events", events);
+        if (total > events.size()) {
+          why.put("moreEvents", total - events.size());
+        }
+        if (events.isEmpty()) {
+          why.put("detail", "state change without a pending event (switch ports learned)");
+        }
+      }
+      why.put("desiredSeq", desiredFlows.seq());
+      m.put("why", why);
+      FlowSetDiff f = plan.flows();
+      m.put("added", texts(f.adds(), names));
+      m.put("deleted", texts(f.deletes(), names));
+      m.put("modified", texts(f.modifies(), names));
+      if (!plan.groupAdds().isEmpty()
+          || !plan.groupModifies().isEmpty()
+          || !plan.groupDeletes().isEmpty()) {
+        m.put("groupsAdded", groupTexts(plan.groupAdds(), names));
+        m.put("groupsModified", groupTexts(plan.groupModifies(), names));
+        m.put("groupsDeleted", groupTexts(plan.groupDeletes(), names));
+      }
+      a.record(r.node(), m);
+    }
+
+    @Override
+    public void audited(SwitchReconciler r, SwitchReconciler.AuditOutcome o) {
+      AuditReport report = o.report();
+      if (report == null || report.isClean()) {
+        return;
+      }
+      log.warn(
+          "{}: audit found drift: {} missing, {} modified, {} extraneous{}",
+          label(r.session()),
+          report.count(Drift.Kind.MISSING),
+          report.count(Drift.Kind.MODIFIED),
+          report.count(Drift.Kind.EXTRANEOUS),
+          o.repaired() ? " (repairing)" : "");
+      AuditLog a = auditLog;
+      if (a == null) {
+        return;
+      }
+      Map<String, Object> m = header(r, "drift");
+      m.put("time", o.time().toString());
+      m.put("repair", o.repaired());
+      m.putAll(AuditJson.report(report, o.names(), o.provenance()));
+      a.record(r.node(), m);
+    }
+
+    private Map<String, Object> header(SwitchReconciler r, String type) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("time", Instant.now().toString());
+      m.put("type", type);
+      m.put("node", r.node());
+      Map<String, Object> sw = new LinkedHashMap<>();
+      sw.put("datapathId", r.session().datapathIdString());
+      sw.put("bridge", r.status().bridge());
+      m.put("switch", sw);
+      return m;
+    }
+  }
+
+  private static final int MAX_EVENTS_PER_RECORD = 100;
+
+  private static List<String> texts(List<Flow> flows, PortNames names) {
+    return flows.stream().map(f -> FlowText.format(f, names)).toList();
+  }
+
+  private static List<String> groupTexts(List<Group> groups, PortNames names) {
+    return groups.stream().map(g -> FlowText.formatGroup(g, names)).toList();
   }
 
   private void registerMetrics(EventSource es) {
@@ -345,7 +542,7 @@ public final class Controller implements AutoCloseable {
     }
     long s = ++seq;
     publish(r.diffs().keySet(), s);
-    realization.consumed(pos, s, r.diffs().keySet());
+    realization.consumed(pos, s, r.diffs().keySet(), key.toString());
     if (key.kind() == ObjectKind.NETWORK_POLICY) {
       Long gen = null;
       if (change instanceof Change.Upsert u) {
@@ -398,6 +595,7 @@ public final class Controller implements AutoCloseable {
 
   /** Publishes new desired snapshots for {@code nodes} and marks their reconcilers dirty. */
   private void publish(Set<String> nodes, long s) {
+    stateSeq = s;
     Set<String> present = compiled.nodes();
     for (String n : nodes) {
       if (present.contains(n)) {
@@ -488,7 +686,9 @@ public final class Controller implements AutoCloseable {
             d -> stateThread.execute(() -> realized(nodeName, d)),
             msg -> error("switch", msg),
             config.retryMin(),
-            config.retryMax());
+            config.retryMax(),
+            this::provenance,
+            journal);
     reconcilers.put(node, r);
     r.start();
   }
@@ -591,11 +791,15 @@ public final class Controller implements AutoCloseable {
     if (a != null) {
       a.close();
     }
+    scheduler.shutdownNow();
     Producer<String, String> p = realizationProducer;
     if (p != null) {
       p.close(Duration.ofSeconds(2));
     }
-    scheduler.shutdownNow();
+    AuditLog al = auditLog;
+    if (al != null) {
+      al.close();
+    }
     stateThread.shutdownNow();
     try {
       stateThread.awaitTermination(5, TimeUnit.SECONDS);

@@ -41,7 +41,12 @@ import java.util.TreeMap;
  * @param cookieRound the cookie round of every flow (fixed, so a restarted controller recognizes
  *     its flows and sends nothing to an up-to-date switch)
  * @param switches datapath id → node name, for nodes without the annotation
- * @param auditInterval how often the auditor compares switches with the desired state
+ * @param auditInterval how often the auditor compares switches with the desired state (zero: never,
+ *     only on demand)
+ * @param auditMode whether the periodic audit only reports drift or also repairs it
+ * @param auditLog the audit log file (JSON lines; rotated)
+ * @param auditLogMaxBytes the audit log rotates when it would grow beyond this size
+ * @param auditLogFiles rotated audit log files kept ({@code sluice-audit.log.1} ... {@code .K})
  * @param apiListen the HTTP API's {@code HOST:PORT} (port 0: any free port)
  * @param retryMin first wait after a failed round (doubles up to {@code retryMax})
  * @param retryMax longest wait between retries of a failed round
@@ -58,9 +63,31 @@ public record ControllerConfig(
     int cookieRound,
     Map<Long, String> switches,
     Duration auditInterval,
+    AuditMode auditMode,
+    Path auditLog,
+    long auditLogMaxBytes,
+    int auditLogFiles,
     String apiListen,
     Duration retryMin,
     Duration retryMax) {
+
+  /** What the periodic audit does with drift. */
+  public enum AuditMode {
+    /** Report drift (log, audit log, metrics, API) and leave the switch alone. */
+    REPORT,
+    /** Report drift and send the fix as one bundle. */
+    REPAIR;
+
+    /** {@code report} or {@code repair}. */
+    public static AuditMode parse(String s) {
+      for (AuditMode m : values()) {
+        if (m.name().equalsIgnoreCase(s.strip())) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("audit mode '" + s + "': expected report or repair");
+    }
+  }
 
   /** Validates and copies. */
   public ControllerConfig {
@@ -75,8 +102,15 @@ public record ControllerConfig(
     if (auditInterval.isNegative() || retryMin.isNegative() || retryMax.compareTo(retryMin) < 0) {
       throw new IllegalArgumentException("bad durations");
     }
+    if (auditLogMaxBytes < 1024 || auditLogFiles < 1) {
+      throw new IllegalArgumentException(
+          "audit log: rotate size must be >= 1 KiB and at least one rotated file kept");
+    }
     switches = Map.copyOf(switches);
   }
+
+  /** The audit log's default size limit: 10 MiB. */
+  public static final long DEFAULT_AUDIT_LOG_MAX_BYTES = 10L * 1024 * 1024;
 
   /** Defaults: OpenFlow on 127.0.0.1:6653, Kafka on 127.0.0.1:9092, API on 127.0.0.1:8181. */
   public static ControllerConfig defaults() {
@@ -91,7 +125,11 @@ public record ControllerConfig(
         Marks.DEFAULT_SERVICE_CIDR,
         1,
         Map.of(),
-        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        AuditMode.REPORT,
+        Path.of("sluice-audit.log"),
+        DEFAULT_AUDIT_LOG_MAX_BYTES,
+        5,
         "127.0.0.1:8181",
         Duration.ofMillis(500),
         Duration.ofSeconds(30));
@@ -249,11 +287,24 @@ public record ControllerConfig(
     }
     JsonNode a = root.path("audit");
     if (!a.isMissingNode()) {
-      object(a, "audit", Set.of("interval"));
+      object(a, "audit", Set.of("interval", "mode", "log", "logMaxMegabytes", "logFiles"));
       String i = text(a, "interval", null);
       if (i != null) {
         b.auditInterval = parseDuration(i);
       }
+      String m = text(a, "mode", null);
+      if (m != null) {
+        b.auditMode = AuditMode.parse(m);
+      }
+      String l = text(a, "log", null);
+      if (l != null) {
+        b.auditLog = Path.of(l);
+      }
+      JsonNode mb = a.path("logMaxMegabytes");
+      if (!mb.isMissingNode()) {
+        b.auditLogMaxBytes = Math.round(mb.asDouble() * 1024 * 1024);
+      }
+      b.auditLogFiles = a.path("logFiles").asInt(b.auditLogFiles);
     }
     JsonNode api = root.path("api");
     if (!api.isMissingNode()) {
@@ -370,6 +421,18 @@ public record ControllerConfig(
     /** See {@link ControllerConfig#auditInterval()}. */
     public Duration auditInterval;
 
+    /** See {@link ControllerConfig#auditMode()}. */
+    public AuditMode auditMode;
+
+    /** See {@link ControllerConfig#auditLog()}. */
+    public Path auditLog;
+
+    /** See {@link ControllerConfig#auditLogMaxBytes()}. */
+    public long auditLogMaxBytes;
+
+    /** See {@link ControllerConfig#auditLogFiles()}. */
+    public int auditLogFiles;
+
     /** See {@link ControllerConfig#apiListen()}. */
     public String apiListen;
 
@@ -392,6 +455,10 @@ public record ControllerConfig(
       cookieRound = c.cookieRound;
       switches = c.switches;
       auditInterval = c.auditInterval;
+      auditMode = c.auditMode;
+      auditLog = c.auditLog;
+      auditLogMaxBytes = c.auditLogMaxBytes;
+      auditLogFiles = c.auditLogFiles;
       apiListen = c.apiListen;
       retryMin = c.retryMin;
       retryMax = c.retryMax;
@@ -411,6 +478,10 @@ public record ControllerConfig(
           cookieRound,
           switches,
           auditInterval,
+          auditMode,
+          auditLog,
+          auditLogMaxBytes,
+          auditLogFiles,
           apiListen,
           retryMin,
           retryMax);

@@ -27,6 +27,14 @@ import java.util.function.Supplier;
  * sluice_events_stale_total                        event source counters
  * sluice_event_lag{topic,partition}                records behind the end of each partition
  * sluice_compile_seconds                           incremental compile time per event
+ * sluice_audit_runs_total{node,outcome}            audits run (clean, drift, repaired)
+ * sluice_audit_seconds{node}                       audit time: read + compare (+ repair bundle)
+ * sluice_audit_flows_audited_total{node}           flows read from switches by audits
+ * sluice_audit_drift_total{node,kind}              drift found (missing, modified, extraneous;
+ *                                                  flows and groups)
+ * sluice_audit_last_drift{node,kind}               drift found by the node's last audit
+ * sluice_audit_repairs_total{node}                 repair bundles committed
+ * sluice_audit_repair_changes_total{node}          flow-mods and group-mods in repair bundles
  * </pre>
  */
 public final class ControllerMetrics {
@@ -80,6 +88,70 @@ public final class ControllerMetrics {
         .tag("node", node)
         .tag("op", op)
         .register(registry);
+  }
+
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> lastDrift =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  void audit(String node, SwitchReconciler.AuditOutcome o) {
+    dev.sluice.compiler.audit.AuditReport r = o.report();
+    if (r == null) {
+      return;
+    }
+    String outcome = o.repaired() ? "repaired" : r.isClean() ? "clean" : "drift";
+    Counter.builder("sluice.audit.runs")
+        .description("audits run")
+        .tag("node", node)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    Timer.builder("sluice.audit")
+        .description("audit time: read, compare, repair")
+        .tag("node", node)
+        .register(registry)
+        .record(Duration.ofMillis(o.millis()));
+    Counter.builder("sluice.audit.flows.audited")
+        .description("flows read from switches by audits")
+        .tag("node", node)
+        .register(registry)
+        .increment(r.installedCount());
+    for (dev.sluice.compiler.audit.Drift.Kind k : dev.sluice.compiler.audit.Drift.Kind.values()) {
+      String kind = k.name().toLowerCase(java.util.Locale.ROOT);
+      int n = r.count(k);
+      Counter.builder("sluice.audit.drift")
+          .description("drift found by audits")
+          .tag("node", node)
+          .tag("kind", kind)
+          .register(registry)
+          .increment(n);
+      lastDrift
+          .computeIfAbsent(
+              node + "\0" + kind,
+              x -> {
+                java.util.concurrent.atomic.AtomicLong v =
+                    new java.util.concurrent.atomic.AtomicLong();
+                io.micrometer.core.instrument.Gauge.builder(
+                        "sluice.audit.last.drift", v, a -> a.get())
+                    .description("drift found by the node's last audit")
+                    .tag("node", node)
+                    .tag("kind", kind)
+                    .register(registry);
+                return v;
+              })
+          .set(n);
+    }
+    if (o.repaired()) {
+      Counter.builder("sluice.audit.repairs")
+          .description("repair bundles committed")
+          .tag("node", node)
+          .register(registry)
+          .increment();
+      Counter.builder("sluice.audit.repair.changes")
+          .description("flow-mods and group-mods in repair bundles")
+          .tag("node", node)
+          .register(registry)
+          .increment(o.changesSent());
+    }
   }
 
   void rejected(String node) {

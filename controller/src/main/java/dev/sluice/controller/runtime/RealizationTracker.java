@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 final class RealizationTracker {
   private static final int REMEMBERED_EVENTS = 10_000;
 
-  private record Pending(long seq, EventPosition position) {}
+  private record Pending(long seq, EventPosition position, String object) {}
 
   /** A NetworkPolicy version: its generation and the state version that applied it. */
   record PolicyVersion(String key, long generation, long seq) {}
@@ -53,9 +53,17 @@ final class RealizationTracker {
 
   /** An event was applied as state version {@code seq}, changing the flows of {@code nodes}. */
   synchronized void consumed(EventPosition pos, long seq, Set<String> nodes) {
+    consumed(pos, seq, nodes, "");
+  }
+
+  /**
+   * An event about {@code object} ({@code Pod default/frontend}) was applied as state version
+   * {@code seq}, changing the flows of {@code nodes}.
+   */
+  synchronized void consumed(EventPosition pos, long seq, Set<String> nodes, String object) {
     consumed.merge(partition(pos), pos.offset(), Math::max);
     for (String n : nodes) {
-      pending.computeIfAbsent(n, k -> new ArrayDeque<>()).add(new Pending(seq, pos));
+      pending.computeIfAbsent(n, k -> new ArrayDeque<>()).add(new Pending(seq, pos, object));
     }
     recent.put(pos.toString(), new EventOutcome(pos, seq, Set.copyOf(nodes)));
   }
@@ -98,6 +106,47 @@ final class RealizationTracker {
       }
     }
     return out;
+  }
+
+  /**
+   * The events pending on {@code node} up to state version {@code seq} (what a round that realizes
+   * {@code seq} carries out), oldest first: topic, partition, offset, object. At most {@code
+   * limit}.
+   */
+  synchronized List<Map<String, Object>> pendingEvents(String node, long seq, int limit) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    ArrayDeque<Pending> q = pending.get(node);
+    if (q == null) {
+      return out;
+    }
+    for (Pending p : q) {
+      if (p.seq() > seq || out.size() >= limit) {
+        break;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("topic", p.position().topic());
+      m.put("partition", p.position().partition());
+      m.put("offset", p.position().offset());
+      m.put("object", p.object());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** Number of events pending on {@code node} up to state version {@code seq}. */
+  synchronized int pendingCount(String node, long seq) {
+    ArrayDeque<Pending> q = pending.get(node);
+    if (q == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Pending p : q) {
+      if (p.seq() > seq) {
+        break;
+      }
+      n++;
+    }
+    return n;
   }
 
   /** Events consumed but not realized on {@code node}. */

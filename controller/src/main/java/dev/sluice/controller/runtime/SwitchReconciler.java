@@ -1,10 +1,14 @@
 package dev.sluice.controller.runtime;
 
+import dev.sluice.compiler.audit.AuditReport;
+import dev.sluice.compiler.audit.FlowAudit;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowSetDiff;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.OfPort;
+import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.southbound.channel.BundleFailedException;
 import dev.sluice.southbound.channel.BundleResult;
 import dev.sluice.southbound.channel.SwitchDisconnectedException;
@@ -19,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +53,11 @@ import org.slf4j.LoggerFactory;
  *       out of later rounds until its desired version changes, so the rest converges. Other
  *       failures (timeouts) re-read the switch and retry with exponential backoff.
  *   <li>Back-pressure: a round waits until the channel is writable before it sends.
+ *   <li><b>Audits</b> ({@link #audit}) run as rounds of their own, in the same one-at-a-time order:
+ *       after a pending event round, never beside one, and never before the startup barrier. An
+ *       audit reads the switch's flows and groups, classifies the drift from the desired snapshot
+ *       ({@link FlowAudit}) and takes what it read as the installed cache; a repair then sends the
+ *       fix as one bundle, exactly like a round.
  * </ul>
  */
 public final class SwitchReconciler {
@@ -84,6 +94,78 @@ public final class SwitchReconciler {
       @Nullable String lastError,
       @Nullable String lastRoundAt,
       long lastRoundMillis) {}
+
+  /** Why a round changed a switch, for the audit log. */
+  public enum Cause {
+    /** Events changed the node's desired flows. */
+    EVENTS("events"),
+    /**
+     * The first round after the switch connected (or after a failure): read, then the difference.
+     */
+    RESYNC("reconnect resync"),
+    /** An audit found drift and repaired it. */
+    AUDIT_REPAIR("audit repair");
+
+    private final String text;
+
+    Cause(String text) {
+      this.text = text;
+    }
+
+    /** {@code events}, {@code reconnect resync}, {@code audit repair}. */
+    public String text() {
+      return text;
+    }
+  }
+
+  /**
+   * What one audit found and did.
+   *
+   * @param node the node
+   * @param datapathId the switch's datapath id
+   * @param bridge the switch's bridge name
+   * @param time when the audit read the switch
+   * @param report the drift (null when skipped)
+   * @param desiredSeq the desired snapshot compared with
+   * @param names port names, to print flows
+   * @param provenance the provenance the report was made with
+   * @param repaired whether a repair bundle was committed
+   * @param changesSent flow-mods and group-mods in the repair bundle
+   * @param millis read + compare (+ repair) time
+   * @param skipped why the audit did not run (startup barrier pending, switch disconnected), or
+   *     null
+   */
+  public record AuditOutcome(
+      String node,
+      String datapathId,
+      String bridge,
+      Instant time,
+      @Nullable AuditReport report,
+      long desiredSeq,
+      PortNames names,
+      Provenance provenance,
+      boolean repaired,
+      int changesSent,
+      long millis,
+      @Nullable String skipped) {
+
+    /** Whether the audit ran and found no drift. */
+    public boolean clean() {
+      return report != null && report.isClean();
+    }
+  }
+
+  /** Receives what the reconciler did to the switch and what audits found (the audit log). */
+  interface Journal {
+    /** A committed bundle. */
+    void changed(SwitchReconciler r, Cause cause, TablePlan plan, DesiredFlows desired);
+
+    /** An audit ran (or was skipped). */
+    void audited(SwitchReconciler r, AuditOutcome outcome);
+  }
+
+  /** A request for an audit, completed when it ran. */
+  private record AuditRequest(boolean repair, CompletableFuture<AuditOutcome> result) {}
 
   /** Counters that survive reconnections, per node. */
   public static final class Counters {
@@ -130,6 +212,8 @@ public final class SwitchReconciler {
   private final Duration retryMin;
   private final Duration retryMax;
   private final String label;
+  private final Supplier<Provenance> provenance;
+  private final Journal journal;
 
   // Guarded by this.
   private Phase phase = Phase.STARTING;
@@ -143,6 +227,9 @@ public final class SwitchReconciler {
   private @Nullable String lastError;
   private @Nullable Instant lastRoundAt;
   private long lastRoundMillis;
+  private final List<AuditRequest> audits = new ArrayList<>();
+  private @Nullable AuditOutcome lastAudit;
+  private @Nullable Round lastRepair;
 
   SwitchReconciler(
       SwitchSession session,
@@ -155,7 +242,11 @@ public final class SwitchReconciler {
       Consumer<DesiredFlows> onRealized,
       Consumer<String> onError,
       Duration retryMin,
-      Duration retryMax) {
+      Duration retryMax,
+      Supplier<Provenance> provenance,
+      Journal journal) {
+    this.provenance = provenance;
+    this.journal = journal;
     this.session = session;
     this.node = node;
     this.desired = desired;
@@ -213,9 +304,81 @@ public final class SwitchReconciler {
     scheduler.execute(this::kick);
   }
 
-  /** Stops; an in-flight round completes but nothing follows. */
-  synchronized void close() {
-    phase = Phase.CLOSED;
+  /** Stops; an in-flight round completes but nothing follows; queued audits are skipped. */
+  void close() {
+    List<AuditRequest> dropped;
+    synchronized (this) {
+      phase = Phase.CLOSED;
+      dropped = List.copyOf(audits);
+      audits.clear();
+    }
+    for (AuditRequest a : dropped) {
+      a.result().complete(skipped("switch disconnected"));
+    }
+  }
+
+  /**
+   * Audits the switch: once nothing else is in flight (after a pending event round), reads its
+   * flows and groups, classifies the drift and, with {@code repair}, sends the fix as one bundle.
+   * Completes at once, skipped, while the startup barrier is pending or when the switch is gone.
+   * Requests queued while one round is in flight share the next audit (repairing if any asked).
+   */
+  public CompletableFuture<AuditOutcome> audit(boolean repair) {
+    CompletableFuture<AuditOutcome> f = new CompletableFuture<>();
+    String skip = null;
+    synchronized (this) {
+      if (phase == Phase.STARTING) {
+        skip = "startup barrier pending";
+      } else if (phase == Phase.CLOSED || !session.isConnected()) {
+        skip = "switch disconnected";
+      } else {
+        audits.add(new AuditRequest(repair, f));
+      }
+    }
+    if (skip != null) {
+      f.complete(skipped(skip));
+      return f;
+    }
+    scheduler.execute(this::kick);
+    return f;
+  }
+
+  /** The last audit that ran, if any. */
+  public synchronized Optional<AuditOutcome> lastAudit() {
+    return Optional.ofNullable(lastAudit);
+  }
+
+  /**
+   * Reads the switch's flows and groups now, without touching the reconciler's state (what {@code
+   * sluice flows --installed} and {@code sluice trace --installed} look at).
+   */
+  public CompletableFuture<Installed> readSwitch() {
+    return TableSync.read(session);
+  }
+
+  /** The switch's port names (as {@code ovs-ofctl} prints them). */
+  public PortNames portNames() {
+    return TableSync.names(session.ports());
+  }
+
+  private AuditOutcome skipped(String why) {
+    return new AuditOutcome(
+        node,
+        session.datapathIdString(),
+        bridge(),
+        Instant.now(),
+        null,
+        -1,
+        portNames(),
+        Provenance.empty(),
+        false,
+        0,
+        0,
+        why);
+  }
+
+  private String bridge() {
+    return session.ports().byNumber(OfPort.LOCAL).map(p -> p.name()).orElse("?");
   }
 
   /** The installed flows (what the switch accepted), sorted by key. */
@@ -256,22 +419,34 @@ public final class SwitchReconciler {
 
   private void kick() {
     boolean read;
+    List<AuditRequest> auditNow = null;
     synchronized (this) {
-      if (phase != Phase.IDLE || !dirty || !session.isConnected()) {
+      if (phase != Phase.IDLE || !session.isConnected()) {
         return;
+      }
+      if (!dirty) {
+        if (audits.isEmpty()) {
+          return;
+        }
+        auditNow = List.copyOf(audits);
+        audits.clear();
       }
       dirty = false;
       phase = Phase.ROUND;
       read = needsRead;
     }
     long start = System.nanoTime();
+    if (auditNow != null) {
+      runAudit(auditNow, start);
+      return;
+    }
     CompletableFuture<Void> pre =
-        read ? readSwitch() : CompletableFuture.<Void>completedFuture(null);
-    pre.thenComposeAsync(v -> send(), scheduler)
+        read ? readAndCache() : CompletableFuture.<Void>completedFuture(null);
+    pre.thenComposeAsync(v -> send(read), scheduler)
         .whenCompleteAsync((o, e) -> finish(o, e, start), scheduler);
   }
 
-  private CompletableFuture<Void> readSwitch() {
+  private CompletableFuture<Void> readAndCache() {
     return TlvMap.ensureAntreaMapping(session)
         .exceptionally(
             e -> {
@@ -296,9 +471,13 @@ public final class SwitchReconciler {
 
   /** One planned round. */
   private record Round(
-      DesiredFlows desired, List<Flow> flows, TablePlan plan, @Nullable BundleResult result) {}
+      DesiredFlows desired,
+      List<Flow> flows,
+      TablePlan plan,
+      @Nullable BundleResult result,
+      boolean resync) {}
 
-  private CompletableFuture<@Nullable Round> send() {
+  private CompletableFuture<@Nullable Round> send(boolean resync) {
     DesiredFlows d = desired.get();
     if (d == null) {
       return CompletableFuture.completedFuture(null);
@@ -311,12 +490,144 @@ public final class SwitchReconciler {
       lastPlanOrder = order(plan);
     }
     if (plan.isEmpty()) {
-      return CompletableFuture.completedFuture(new Round(d, want, plan, null));
+      return CompletableFuture.completedFuture(new Round(d, want, plan, null, resync));
     }
     return session
         .whenWritable()
         .thenCompose(v -> TableSync.apply(session, plan))
-        .thenApply(r -> new Round(d, want, plan, r));
+        .thenApply(r -> new Round(d, want, plan, r, resync));
+  }
+
+  // ---------------------------------------------------------------- audits
+
+  /** An audit round (phase ROUND is held): read, compare, adopt what was read, maybe repair. */
+  private void runAudit(List<AuditRequest> requests, long start) {
+    boolean repair = requests.stream().anyMatch(AuditRequest::repair);
+    Instant time = Instant.now();
+    TableSync.read(session)
+        .thenComposeAsync(inst -> compare(inst, repair, time, start), scheduler)
+        .whenCompleteAsync((o, e) -> finishAudit(requests, o, e, start), scheduler);
+  }
+
+  private CompletableFuture<AuditOutcome> compare(
+      Installed inst, boolean repair, Instant time, long start) {
+    DesiredFlows d = desired.get();
+    List<Flow> wantFlows = d == null ? List.of() : d.flows().flows();
+    List<Group> wantGroups = d == null ? List.of() : d.flows().groups();
+    Provenance prov = provenance.get();
+    AuditReport report = FlowAudit.audit(inst.flows(), inst.groups(), wantFlows, wantGroups, prov);
+    PortNames names = d != null ? d.ports().names() : portNames();
+    List<Flow> want;
+    TablePlan plan;
+    synchronized (this) {
+      // What the audit read is what the switch holds: the next round starts from it.
+      installedFlows = inst.flows();
+      installedGroups = inst.groups();
+      installedSeq = report.isClean() && d != null ? d.seq() : -1;
+      needsRead = false;
+      want = withoutRejected(wantFlows);
+      plan = TablePlan.between(installedFlows, installedGroups, want, wantGroups);
+      if (repair) {
+        lastPlanOrder = order(plan);
+      }
+    }
+    if (!repair || report.isClean() || plan.isEmpty() || d == null) {
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      return CompletableFuture.completedFuture(
+          new AuditOutcome(
+              node,
+              session.datapathIdString(),
+              bridge(),
+              time,
+              report,
+              d == null ? -1 : d.seq(),
+              names,
+              prov,
+              false,
+              0,
+              ms,
+              null));
+    }
+    return session
+        .whenWritable()
+        .thenCompose(v -> TableSync.apply(session, plan))
+        .thenApply(
+            r -> {
+              long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+              synchronized (this) {
+                installedFlows = want;
+                installedGroups = wantGroups;
+                installedSeq = d.seq();
+                count(plan, ms);
+                lastRepair = new Round(d, want, plan, r, false);
+              }
+              return new AuditOutcome(
+                  node,
+                  session.datapathIdString(),
+                  bridge(),
+                  time,
+                  report,
+                  d.seq(),
+                  names,
+                  prov,
+                  true,
+                  plan.size(),
+                  ms,
+                  null);
+            });
+  }
+
+  private void finishAudit(
+      List<AuditRequest> requests,
+      @Nullable AuditOutcome outcome,
+      @Nullable Throwable error,
+      long start) {
+    Throwable e = unwrap(error);
+    DesiredFlows realized = null;
+    Round repair;
+    synchronized (this) {
+      repair = lastRepair;
+      lastRepair = null;
+      if (e == null && outcome != null) {
+        lastAudit = outcome;
+        if (outcome.clean() || outcome.repaired()) {
+          DesiredFlows d = desired.get();
+          if (d != null && d.seq() == outcome.desiredSeq()) {
+            realized = d;
+          }
+          lastError = null;
+          backoff = retryMin;
+        }
+        if (phase == Phase.ROUND) {
+          phase = Phase.IDLE;
+        }
+      } else if (e instanceof SwitchDisconnectedException || !session.isConnected()) {
+        phase = Phase.CLOSED;
+      } else if (e != null) {
+        handleFailure(e);
+      }
+    }
+    if (e == null && outcome != null) {
+      metrics.audit(node, outcome);
+      try {
+        journal.audited(this, outcome);
+        if (repair != null) {
+          journal.changed(this, Cause.AUDIT_REPAIR, repair.plan(), repair.desired());
+        }
+      } catch (RuntimeException x) {
+        log.warn("{}: audit journal: {}", label, x.toString());
+      }
+      requests.forEach(r -> r.result().complete(outcome));
+    } else {
+      Throwable failure =
+          e != null ? e : new IllegalStateException("audit of " + label + " produced nothing");
+      log.warn("{}: audit failed: {}", label, TableSync.describe(failure));
+      requests.forEach(r -> r.result().completeExceptionally(failure));
+    }
+    if (realized != null) {
+      onRealized.accept(realized);
+    }
+    kick();
   }
 
   /** Drops flows the switch rejected in this exact version; forgets rejections no longer wanted. */
@@ -343,12 +654,16 @@ public final class SwitchReconciler {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     Throwable e = unwrap(error);
     DesiredFlows realized = null;
+    Round changed = null;
     synchronized (this) {
       lastRoundAt = Instant.now();
       lastRoundMillis = millis;
       counters.rounds.incrementAndGet();
       if (e == null) {
         if (round != null) {
+          if (!round.plan().isEmpty()) {
+            changed = round;
+          }
           installedFlows = round.flows();
           installedGroups = round.desired().flows().groups();
           installedSeq = round.desired().seq();
@@ -368,6 +683,17 @@ public final class SwitchReconciler {
         return;
       } else {
         handleFailure(e);
+      }
+    }
+    if (changed != null) {
+      try {
+        journal.changed(
+            this,
+            changed.resync() ? Cause.RESYNC : Cause.EVENTS,
+            changed.plan(),
+            changed.desired());
+      } catch (RuntimeException x) {
+        log.warn("{}: audit journal: {}", label, x.toString());
       }
     }
     if (realized != null) {

@@ -29,7 +29,7 @@ class ControllerConfigTest {
             "kafka: {bootstrapServers: 'k:9092', topicPrefix: 'lab.', topics: {realization: r}}",
             "cluster: {serviceCidr: 10.100.0.0/16}",
             "switches: {'0xa1': worker1, '00000000000000b2': worker2}",
-            "audit: {interval: 5m}",
+            "audit: {interval: 5m, mode: repair, log: /tmp/a.log, logMaxMegabytes: 2, logFiles: 3}",
             "api: {listen: '0.0.0.0:9000'}",
             ""));
     ControllerConfig c = ControllerConfig.load(f);
@@ -40,7 +40,23 @@ class ControllerConfigTest {
     assertThat(c.serviceCidr().toString()).isEqualTo("10.100.0.0/16");
     assertThat(c.switches()).isEqualTo(Map.of(0xa1L, "worker1", 0xb2L, "worker2"));
     assertThat(c.auditInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.auditMode()).isEqualTo(ControllerConfig.AuditMode.REPAIR);
+    assertThat(c.auditLog()).isEqualTo(Path.of("/tmp/a.log"));
+    assertThat(c.auditLogMaxBytes()).isEqualTo(2L * 1024 * 1024);
+    assertThat(c.auditLogFiles()).isEqualTo(3);
     assertThat(c.apiListen()).isEqualTo("0.0.0.0:9000");
+  }
+
+  @Test
+  void theAuditDefaultsAreTenSecondsReportOnlyAndARotatingLog() {
+    ControllerConfig c = ControllerConfig.defaults();
+    assertThat(c.auditInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.auditMode()).isEqualTo(ControllerConfig.AuditMode.REPORT);
+    assertThat(c.auditLog()).isEqualTo(Path.of("sluice-audit.log"));
+    assertThat(ControllerConfig.AuditMode.parse("Repair"))
+        .isEqualTo(ControllerConfig.AuditMode.REPAIR);
+    assertThatThrownBy(() -> ControllerConfig.AuditMode.parse("fix"))
+        .hasMessageContaining("report or repair");
   }
 
   @Test

@@ -9,10 +9,25 @@ import java.util.List;
  *
  * @param installedCount flows on the switch
  * @param desiredCount flows that should be there
- * @param drifts every difference, missing first, then modified, then extraneous
+ * @param drifts every flow difference, missing first, then modified, then extraneous
+ * @param groupDrifts every group difference, by kind then group id
  */
-public record AuditReport(int installedCount, int desiredCount, List<Drift> drifts) {
+public record AuditReport(
+    int installedCount, int desiredCount, List<Drift> drifts, List<GroupDrift> groupDrifts) {
+
+  /** A report without groups. */
+  public AuditReport(int installedCount, int desiredCount, List<Drift> drifts) {
+    this(installedCount, desiredCount, drifts, List.of());
+  }
+
+  /** Sorts and copies. */
   public AuditReport {
+    groupDrifts =
+        groupDrifts.stream()
+            .sorted(
+                Comparator.comparing((GroupDrift d) -> order(d.kind()))
+                    .thenComparingLong(GroupDrift::groupId))
+            .toList();
     drifts =
         drifts.stream()
             .sorted(
@@ -29,10 +44,22 @@ public record AuditReport(int installedCount, int desiredCount, List<Drift> drif
     };
   }
 
+  /** No flow and no group differs. */
   public boolean isClean() {
-    return drifts.isEmpty();
+    return drifts.isEmpty() && groupDrifts.isEmpty();
   }
 
+  /** The same report with the group differences of {@code groups}. */
+  public AuditReport withGroups(List<GroupDrift> groups) {
+    return new AuditReport(installedCount, desiredCount, drifts, groups);
+  }
+
+  /** Number of flow and group differences of {@code kind}. */
+  public int count(Drift.Kind kind) {
+    return of(kind).size() + (int) groupDrifts.stream().filter(g -> g.kind() == kind).count();
+  }
+
+  /** The flow differences of {@code kind}. */
   public List<Drift> of(Drift.Kind kind) {
     return drifts.stream().filter(d -> d.kind() == kind).toList();
   }
@@ -49,6 +76,7 @@ public record AuditReport(int installedCount, int desiredCount, List<Drift> drif
             of(Drift.Kind.MODIFIED).size(),
             of(Drift.Kind.EXTRANEOUS).size()));
     drifts.forEach(d -> sb.append(d.format(names)));
+    groupDrifts.forEach(d -> sb.append(d.format(names)));
     return sb.toString();
   }
 }

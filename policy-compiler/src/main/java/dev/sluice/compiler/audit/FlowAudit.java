@@ -2,6 +2,7 @@ package dev.sluice.compiler.audit;
 
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowSetDiff;
+import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.pipeline.Cookie;
 import dev.sluice.compiler.pipeline.Provenance;
 import java.util.ArrayList;
@@ -52,6 +53,22 @@ public final class FlowAudit {
               Drift.Kind.EXTRANEOUS, null, f, ours ? origins(f, provenance) : List.of(), reason));
     }
     return new AuditReport(installed.size(), desired.size(), drifts);
+  }
+
+  /**
+   * The drift of a switch's flows and groups from the desired ones.
+   *
+   * @see #audit(Collection, Collection, Provenance)
+   * @see GroupDrift#between
+   */
+  public static AuditReport audit(
+      Collection<Flow> installed,
+      Collection<Group> installedGroups,
+      Collection<Flow> desired,
+      Collection<Group> desiredGroups,
+      Provenance provenance) {
+    return audit(installed, desired, provenance)
+        .withGroups(GroupDrift.between(installedGroups, desiredGroups));
   }
 
   /** Whether a cookie was made by Sluice: a non-zero round and a known category. */
