@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sluice delete -f PATH...}: publishes a tombstone for every object in the manifests (only
  * kind, namespace and name are read from them). Prints one line per object, {@code
- * pod/default/frontend deleted}. With {@code --wait}, waits like {@code sluice apply --wait}
- * until the deletions are realized (the flows they removed are gone from every affected switch).
+ * pod/default/frontend deleted}. With {@code --wait}, waits like {@code sluice apply --wait} until
+ * the deletions are realized (the flows they removed are gone from every affected switch).
  */
 @Command(
     name = "delete",

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --wait} options {@code sluice apply} and {@code sluice delete} share, and the wait
- * itself: ask the controller's API until every published offset is realized (its flows
- * acknowledged by the switch) on every affected node whose switch is connected or expected.
+ * itself: ask the controller's API until every published offset is realized (its flows acknowledged
+ * by the switch) on every affected node whose switch is connected or expected.
  */
 public final class RealizationWait {
   /** Exit code when --wait timed out. */
@@ -41,8 +41,8 @@ public final class RealizationWait {
   Duration waitTimeout = Duration.ofSeconds(60);
 
   /**
-   * Waits until {@code published} is realized; prints {@code realized on [...] in N ms} and
-   * returns 0, or prints what is still pending and returns {@link #EXIT_NOT_REALIZED}.
+   * Waits until {@code published} is realized; prints {@code realized on [...] in N ms} and returns
+   * 0, or prints what is still pending and returns {@link #EXIT_NOT_REALIZED}.
    */
   int waitRealized(
       List<Publisher.Published> published, long start, PrintWriter out, PrintWriter err)
