@@ -4,7 +4,7 @@
   model.py store-apply  STATE FILE_OR_DIR...   add/replace objects in STATE/objects (prints one line per object)
   model.py store-delete STATE FILE_OR_DIR...   remove them
   model.py plan STATE                          the lab's plan as JSON (nodes, pods, services)
-  model.py get STATE WHAT [KEY]                shell-friendly lines from the plan (nodes, pods, node NAME, pod NS/NAME)
+  model.py get STATE WHAT                      shell-friendly lines from the plan (nodes, dpids, pods, iptables)
 
 Derivations follow docs/cluster-model.md (the contract Sluice's compiler implements):
   gateway IP = first host of spec.podCIDR; gateway MAC = annotation sluice.dev/gateway-mac or 0a:58:<gw IP>;
@@ -135,8 +135,17 @@ def plan(state):
         net = ipaddress.ip_network(cidr, strict=False)
         gw = str(net.network_address + 1)
         ann = (o.get("metadata") or {}).get("annotations") or {}
+        dpid = str(ann.get("sluice.dev/datapath-id") or "").strip().lower()
+        dpid = dpid[2:] if dpid.startswith("0x") else dpid
+        if dpid and not re.fullmatch(r"[0-9a-f]{1,16}", dpid.replace(":", "")):
+            print(f"warning: Node {name}: sluice.dev/datapath-id {dpid!r} is not hex; ignored", file=sys.stderr)
+            dpid = ""
         nodes.append({"name": name, "ip": ip, "podCIDR": str(net), "prefix": net.prefixlen, "gatewayIP": gw,
-                      "gatewayMAC": ann.get("sluice.dev/gateway-mac", mac_of_ip(gw))})
+                      "gatewayMAC": ann.get("sluice.dev/gateway-mac", mac_of_ip(gw)),
+                      # the bridge's datapath id: the annotation, else the InternalIP as hex
+                      "datapathId": (dpid.replace(":", "").rjust(16, "0") if dpid
+                                     else f"{int(ipaddress.ip_address(ip)):016x}"),
+                      "datapathIdAnnotated": bool(dpid)})
     nodes.sort(key=lambda n: n["name"])
     # underlay prefix: the common prefix of all InternalIPs, at most /24
     ips = [int(ipaddress.ip_address(n["ip"])) for n in nodes]
@@ -250,6 +259,9 @@ def main():
             for n in p["nodes"]:
                 print(n["name"], n["ip"], n["podCIDR"], n["prefix"], n["gatewayIP"], n["gatewayMAC"],
                       n["underlayPrefix"], n["underlayMAC"], n["netns"])
+        elif what == "dpids":        # name datapathId(16 hex) annotated|flag (flag: the lab passes --switch DPID=NODE)
+            for n in p["nodes"]:
+                print(n["name"], n["datapathId"], "annotated" if n["datapathIdAnnotated"] else "flag")
         elif what == "pods":         # key node ip prefix gwIP mac interface netns ports(csv port/PROTO or -)
             for q in p["pods"]:
                 ports = ",".join(f"{x['port']}/{x['protocol']}" for x in q["ports"]) or "-"

@@ -1,18 +1,13 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.controller.events.Publisher;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,31 +26,11 @@ import picocli.CommandLine.Spec;
     description = "Publish manifests (files or directories, YAML or JSON) as cluster events.")
 public final class ApplyCommand implements Callable<Integer> {
   /** Exit code when --wait timed out. */
-  static final int EXIT_NOT_REALIZED = 3;
+  static final int EXIT_NOT_REALIZED = RealizationWait.EXIT_NOT_REALIZED;
 
   @Mixin PublishOptions options = new PublishOptions();
 
-  @Option(
-      names = "--wait",
-      description =
-          "Wait until the controller reports the published events realized on every affected"
-              + " node that has a switch (connected, or expected by annotation or configuration).")
-  boolean await;
-
-  @Option(
-      names = "--api",
-      defaultValue = "127.0.0.1:8181",
-      paramLabel = "HOST:PORT",
-      description = "The controller's API, for --wait (default ${DEFAULT-VALUE}).")
-  String api = "127.0.0.1:8181";
-
-  @Option(
-      names = "--wait-timeout",
-      defaultValue = "60s",
-      converter = DurationConverter.class,
-      paramLabel = "DURATION",
-      description = "How long --wait waits (default ${DEFAULT-VALUE}).")
-  Duration waitTimeout = Duration.ofSeconds(60);
+  @Mixin RealizationWait wait = new RealizationWait();
 
   @Spec CommandSpec spec;
 
@@ -66,62 +41,10 @@ public final class ApplyCommand implements Callable<Integer> {
     List<Publisher.Published> published = new ArrayList<>();
     long start = System.nanoTime();
     int exit = ManifestPublishing.run(options, false, out, err, published::addAll);
-    if (!await || published.isEmpty() || exit == ManifestPublishing.EXIT_PUBLISH_FAILED) {
+    if (!wait.await || published.isEmpty() || exit == ManifestPublishing.EXIT_PUBLISH_FAILED) {
       return exit;
     }
-    int waited = waitRealized(published, start, out, err);
+    int waited = wait.waitRealized(published, start, out, err);
     return waited != 0 ? waited : exit;
-  }
-
-  private int waitRealized(
-      List<Publisher.Published> published, long start, PrintWriter out, PrintWriter err)
-      throws InterruptedException {
-    ApiClient c = new ApiClient(api);
-    StringBuilder q = new StringBuilder();
-    for (Publisher.Published p : published) {
-      q.append(q.length() == 0 ? "" : ",").append(p.position());
-    }
-    String path = "/api/v1/realization?position=" + ApiClient.encode(q.toString());
-    long deadline = start + waitTimeout.toNanos();
-    String last = "no answer from the controller at " + api;
-    while (true) {
-      try {
-        JsonNode r = c.get(path);
-        TreeSet<String> pending = new TreeSet<>();
-        TreeSet<String> realizedOn = new TreeSet<>();
-        TreeSet<String> notConnected = new TreeSet<>();
-        boolean all = true;
-        for (JsonNode p : r.path("positions")) {
-          if (!p.path("realized").asBoolean()) {
-            all = false;
-          }
-          if (!p.path("consumed").asBoolean()) {
-            pending.add("(not consumed yet: " + p.path("position").asText() + ")");
-          }
-          p.path("pendingOn").forEach(n -> pending.add(n.asText()));
-          p.path("realizedOn").forEach(n -> realizedOn.add(n.asText()));
-          p.path("noSwitch").forEach(n -> notConnected.add(n.asText()));
-        }
-        if (all) {
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          out.printf(
-              "realized on %s in %d ms%s%n",
-              realizedOn,
-              ms,
-              notConnected.isEmpty() ? "" : " (no switch for " + notConnected + ")");
-          out.flush();
-          return 0;
-        }
-        last = "still pending on " + pending;
-      } catch (IOException e) {
-        last = e.getMessage();
-      }
-      if (System.nanoTime() > deadline) {
-        err.println("error: not realized within " + waitTimeout + ": " + last);
-        err.flush();
-        return EXIT_NOT_REALIZED;
-      }
-      Thread.sleep(100);
-    }
   }
 }

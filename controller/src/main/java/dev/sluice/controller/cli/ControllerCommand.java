@@ -133,7 +133,7 @@ final class ControllerCommand implements Callable<Integer> {
             "sluice-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     err.printf(
-        "sluice controller: openflow port %d, api http://%s%n", c.openflowPort(), c.apiAddress());
+        "sluice controller: openflow %s, api http://%s%n", c.openflowAddresses(), c.apiAddress());
     err.flush();
     try {
       c.terminated().join();

@@ -1,5 +1,9 @@
 package dev.sluice.controller.cli;
 
+import dev.sluice.controller.events.Publisher;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sluice delete -f PATH...}: publishes a tombstone for every object in the manifests (only
  * kind, namespace and name are read from them). Prints one line per object, {@code
- * pod/default/frontend deleted}.
+ * pod/default/frontend deleted}. With {@code --wait}, waits like {@code sluice apply --wait} until
+ * the deletions are realized (the flows they removed are gone from every affected switch).
  */
 @Command(
     name = "delete",
@@ -20,9 +25,19 @@ public final class DeleteCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin RealizationWait wait = new RealizationWait();
+
   @Override
-  public Integer call() {
-    return ManifestPublishing.run(
-        options, true, spec.commandLine().getOut(), spec.commandLine().getErr());
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<Publisher.Published> published = new ArrayList<>();
+    long start = System.nanoTime();
+    int exit = ManifestPublishing.run(options, true, out, err, published::addAll);
+    if (!wait.await || published.isEmpty() || exit == ManifestPublishing.EXIT_PUBLISH_FAILED) {
+      return exit;
+    }
+    int waited = wait.waitRealized(published, start, out, err);
+    return waited != 0 ? waited : exit;
   }
 }

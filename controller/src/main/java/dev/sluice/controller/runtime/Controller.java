@@ -408,6 +408,20 @@ public final class Controller implements AutoCloseable {
     return Objects.requireNonNull(server).tcpPort();
   }
 
+  /**
+   * The OpenFlow listeners actually bound, as {@code tcp:HOST:PORT} or {@code unix:PATH}, comma
+   * separated.
+   */
+  public String openflowAddresses() {
+    return Objects.requireNonNull(server).boundAddresses().stream()
+        .map(
+            a ->
+                a instanceof java.net.InetSocketAddress i
+                    ? "tcp:" + i.getHostString() + ":" + i.getPort()
+                    : "unix:" + a)
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
   /** The API's {@code host:port} actually bound. */
   public String apiAddress() {
     return Objects.requireNonNull(api).address();
