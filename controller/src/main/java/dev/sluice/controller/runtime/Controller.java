@@ -745,16 +745,29 @@ public final class Controller implements AutoCloseable {
     m.put("flows", d.flows().flows().size());
     m.put("realizedOffsets", realization.realizedOffsets(node));
     m.put("time", Instant.now().toString());
+    publishRealization(p, node, m);
+    // One record per NetworkPolicy generation newly realized on this node, keyed by the policy.
+    for (RealizationTracker.PolicyVersion v : realization.newlyRealizedPolicies(node)) {
+      Map<String, Object> pm = new LinkedHashMap<>();
+      pm.put("policy", v.key());
+      pm.put("generation", v.generation());
+      pm.put("node", node);
+      pm.put("time", m.get("time"));
+      publishRealization(p, "networkpolicy/" + v.key(), pm);
+    }
+  }
+
+  private void publishRealization(Producer<String, String> p, String key, Map<String, Object> m) {
     try {
       p.send(
-          new ProducerRecord<>(config.topics().realization(), node, json.writeValueAsString(m)),
+          new ProducerRecord<>(config.topics().realization(), key, json.writeValueAsString(m)),
           (md, e) -> {
             if (e != null) {
-              log.debug("realization event for {} not published: {}", node, e.toString());
+              log.debug("realization event {} not published: {}", key, e.toString());
             }
           });
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      log.debug("realization event for {} not published: {}", node, e.toString());
+      log.debug("realization event {} not published: {}", key, e.toString());
     }
   }
 

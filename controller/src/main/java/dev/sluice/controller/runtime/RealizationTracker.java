@@ -39,6 +39,10 @@ final class RealizationTracker {
   private final Map<String, Long> consumed = new TreeMap<>();
   private final Map<String, ArrayDeque<Pending>> pending = new HashMap<>();
   private final Map<String, PolicyVersion> policies = new TreeMap<>();
+
+  /** Per node, the state version of each policy already reported realized there. */
+  private final Map<String, Map<String, Long>> reportedPolicies = new HashMap<>();
+
   private final LinkedHashMap<String, EventOutcome> recent =
       new LinkedHashMap<>() {
         @Override
@@ -88,6 +92,7 @@ final class RealizationTracker {
   /** A node is gone from the cluster: nothing is pending on it any more. */
   synchronized void forget(String node) {
     pending.remove(node);
+    reportedPolicies.remove(node);
   }
 
   /** Last consumed offset per partition ({@code topic-partition}). */
@@ -178,6 +183,25 @@ final class RealizationTracker {
       m.put("realizedNodes", on.size());
       m.put("totalNodes", nodes.size());
       out.add(m);
+    }
+    return out;
+  }
+
+  /**
+   * The NetworkPolicy versions that became realized on {@code node} since the last call for that
+   * node (each generation is reported once per node), for the realization topic.
+   */
+  synchronized List<PolicyVersion> newlyRealizedPolicies(String node) {
+    Map<String, Long> seen = reportedPolicies.computeIfAbsent(node, k -> new HashMap<>());
+    seen.keySet().retainAll(policies.keySet());
+    List<PolicyVersion> out = new ArrayList<>();
+    long first = firstPending(node);
+    for (PolicyVersion p : policies.values()) {
+      Long reported = seen.get(p.key());
+      if (first > p.seq() && (reported == null || reported != p.seq())) {
+        seen.put(p.key(), p.seq());
+        out.add(p);
+      }
     }
     return out;
   }

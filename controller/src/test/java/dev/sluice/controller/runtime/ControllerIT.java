@@ -297,6 +297,50 @@ class ControllerIT {
     JsonNode realization = api("/api/v1/realization");
     assertThat(realization.get("policies").findValuesAsText("policy"))
         .contains("default/frontendpolicy", "default/backendpolicy");
+
+    // The realization topic carries per-node records and, per NetworkPolicy generation, one
+    // record for each node where it became realized.
+    Set<String> policyOnNode = new HashSet<>();
+    Set<String> nodeRecords = new HashSet<>();
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("group.id", "realization-reader-" + topics.pods());
+    props.put("auto.offset.reset", "earliest");
+    props.put(
+        "key.deserializer",
+        org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    props.put(
+        "value.deserializer",
+        org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props)) {
+      consumer.subscribe(List.of(topics.realization()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline
+          && !(policyOnNode.containsAll(
+                  Set.of(
+                      "default/frontendpolicy@worker1",
+                      "default/frontendpolicy@worker2",
+                      "default/backendpolicy@worker1",
+                      "default/backendpolicy@worker2"))
+              && nodeRecords.containsAll(Set.of("worker1", "worker2")))) {
+        for (var rec : consumer.poll(Duration.ofMillis(200))) {
+          JsonNode v = new ObjectMapper().readTree(rec.value());
+          if (rec.key().startsWith("networkpolicy/")) {
+            policyOnNode.add(v.get("policy").asText() + "@" + v.get("node").asText());
+          } else {
+            nodeRecords.add(rec.key());
+          }
+        }
+      }
+    }
+    assertThat(nodeRecords).contains("worker1", "worker2");
+    assertThat(policyOnNode)
+        .contains(
+            "default/frontendpolicy@worker1",
+            "default/frontendpolicy@worker2",
+            "default/backendpolicy@worker1",
+            "default/backendpolicy@worker2");
   }
 
   @Test
