@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RealizationTracker {
   private static final int REMEMBERED_EVENTS = 10_000;
+  static final int MAX_PENDING_PER_NODE = 10_000;
 
   private record Pending(long seq, EventPosition position, String object) {}
 
@@ -67,7 +68,13 @@ final class RealizationTracker {
   synchronized void consumed(EventPosition pos, long seq, Set<String> nodes, String object) {
     consumed.merge(partition(pos), pos.offset(), Math::max);
     for (String n : nodes) {
-      pending.computeIfAbsent(n, k -> new ArrayDeque<>()).add(new Pending(seq, pos, object));
+      ArrayDeque<Pending> q = pending.computeIfAbsent(n, k -> new ArrayDeque<>());
+      q.add(new Pending(seq, pos, object));
+      // A node whose switch never connects (a master without OVS) would otherwise collect events
+      // forever; past the bound its oldest events count as realized (they can never be).
+      while (q.size() > MAX_PENDING_PER_NODE) {
+        q.pollFirst();
+      }
     }
     recent.put(pos.toString(), new EventOutcome(pos, seq, Set.copyOf(nodes)));
   }
