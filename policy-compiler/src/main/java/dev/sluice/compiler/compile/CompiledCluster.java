@@ -67,10 +67,15 @@ import org.jspecify.annotations.Nullable;
  * match). A change marks units dirty through indexes — pods by namespace and node, policies by
  * namespace, rules by the namespaces their podSelector-only peers read, rules with
  * namespaceSelector peers, egress rules resolving named ports on every pod — recomputes only those,
- * and diffs only the flow keys they touched. A pod add therefore costs its own flows plus the rules
- * that select it as applied-to or peer (each replanned from the namespace's pods), not the cluster.
- * With default port numbering, the pods of the same node renumbered by the change are recompiled
- * too.
+ * and diffs only the flow keys they touched. A pod change is not replanned: the rules whose
+ * applied-to or peer set the pod enters or leaves (found through the indexes, matched on its old
+ * and new labels) are <em>patched</em> — the pod's /32 peer clause flow is added to or removed from
+ * every node the rule is on, its applied-to clause flow on its node — so it costs its own flows
+ * plus O(1) flows per rule it touches, not the namespace's pods. A rule is replanned instead when
+ * it resolves named ports (its port groups may change), when a node gains its first or loses its
+ * last applied-to pod of the rule (the whole rule appears or disappears there), or when its
+ * conj_ids move. With default port numbering, the pods of the same node renumbered by the change
+ * are recompiled too.
  *
  * <h2>Determinism</h2>
  *
