@@ -13,11 +13,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -47,53 +45,55 @@ import java.util.TreeMap;
  *       EndpointSlices.
  * </ul>
  *
- * <p>One bad object never affects any other. Each {@code apply} copies the one map it changes
- * (O(objects of that kind)); {@link #applyAll} copies once for a whole batch.
+ * <p>One bad object never affects any other. The maps are persistent ({@link PersistentSortedMap}):
+ * each {@code apply} or {@code delete} of one object costs O(log n) and shares everything else with
+ * the previous snapshot, which stays valid and unchanged.
  */
 public final class ClusterState {
 
   private static final ClusterState EMPTY =
       new ClusterState(
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>(),
-          new TreeMap<>());
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty(),
+          PersistentSortedMap.empty());
 
-  private final SortedMap<String, NodeInfo> nodes;
-  private final SortedMap<String, NamespaceInfo> namespaces;
-  private final SortedMap<String, PodInfo> pods;
-  private final SortedMap<Ipv4, String> podsByIp;
+  private final PersistentSortedMap<String, NodeInfo> nodes;
+  private final PersistentSortedMap<String, NamespaceInfo> namespaces;
+  private final PersistentSortedMap<String, PodInfo> pods;
+  private final PersistentSortedMap<Ipv4, String> podsByIp;
   // "node/interface" → pod key: the interface-name uniqueness check without scanning every pod.
-  private final SortedMap<String, String> podsByInterface;
-  private final SortedMap<String, ServiceInfo> services;
-  private final SortedMap<String, List<Endpoint>> endpointsObjects; // service key → endpoints
-  private final SortedMap<String, ModelConverter.Slice> slices; // slice key → slice
-  private final SortedMap<String, NetworkPolicyInfo> policies;
+  private final PersistentSortedMap<String, String> podsByInterface;
+  private final PersistentSortedMap<String, ServiceInfo> services;
+  private final PersistentSortedMap<String, List<Endpoint>>
+      endpointsObjects; // service key → endpoints
+  private final PersistentSortedMap<String, ModelConverter.Slice> slices; // slice key → slice
+  private final PersistentSortedMap<String, NetworkPolicyInfo> policies;
 
   private ClusterState(
-      SortedMap<String, NodeInfo> nodes,
-      SortedMap<String, NamespaceInfo> namespaces,
-      SortedMap<String, PodInfo> pods,
-      SortedMap<Ipv4, String> podsByIp,
-      SortedMap<String, String> podsByInterface,
-      SortedMap<String, ServiceInfo> services,
-      SortedMap<String, List<Endpoint>> endpointsObjects,
-      SortedMap<String, ModelConverter.Slice> slices,
-      SortedMap<String, NetworkPolicyInfo> policies) {
-    this.nodes = Collections.unmodifiableSortedMap(nodes);
-    this.namespaces = Collections.unmodifiableSortedMap(namespaces);
-    this.pods = Collections.unmodifiableSortedMap(pods);
-    this.podsByIp = Collections.unmodifiableSortedMap(podsByIp);
-    this.podsByInterface = Collections.unmodifiableSortedMap(podsByInterface);
-    this.services = Collections.unmodifiableSortedMap(services);
-    this.endpointsObjects = Collections.unmodifiableSortedMap(endpointsObjects);
-    this.slices = Collections.unmodifiableSortedMap(slices);
-    this.policies = Collections.unmodifiableSortedMap(policies);
+      PersistentSortedMap<String, NodeInfo> nodes,
+      PersistentSortedMap<String, NamespaceInfo> namespaces,
+      PersistentSortedMap<String, PodInfo> pods,
+      PersistentSortedMap<Ipv4, String> podsByIp,
+      PersistentSortedMap<String, String> podsByInterface,
+      PersistentSortedMap<String, ServiceInfo> services,
+      PersistentSortedMap<String, List<Endpoint>> endpointsObjects,
+      PersistentSortedMap<String, ModelConverter.Slice> slices,
+      PersistentSortedMap<String, NetworkPolicyInfo> policies) {
+    this.nodes = nodes;
+    this.namespaces = namespaces;
+    this.pods = pods;
+    this.podsByIp = podsByIp;
+    this.podsByInterface = podsByInterface;
+    this.services = services;
+    this.endpointsObjects = endpointsObjects;
+    this.slices = slices;
+    this.policies = policies;
   }
 
   /** The empty cluster. */
@@ -408,16 +408,15 @@ public final class ClusterState {
   /** A mutable working copy; maps are copied on first write. */
   private static final class Builder {
     private final ClusterState base;
-    private SortedMap<String, NodeInfo> nodes;
-    private SortedMap<String, NamespaceInfo> namespaces;
-    private SortedMap<String, PodInfo> pods;
-    private SortedMap<Ipv4, String> podsByIp;
-    private SortedMap<String, String> podsByInterface;
-    private SortedMap<String, ServiceInfo> services;
-    private SortedMap<String, List<Endpoint>> endpointsObjects;
-    private SortedMap<String, ModelConverter.Slice> slices;
-    private SortedMap<String, NetworkPolicyInfo> policies;
-    private boolean changed;
+    private PersistentSortedMap<String, NodeInfo> nodes;
+    private PersistentSortedMap<String, NamespaceInfo> namespaces;
+    private PersistentSortedMap<String, PodInfo> pods;
+    private PersistentSortedMap<Ipv4, String> podsByIp;
+    private PersistentSortedMap<String, String> podsByInterface;
+    private PersistentSortedMap<String, ServiceInfo> services;
+    private PersistentSortedMap<String, List<Endpoint>> endpointsObjects;
+    private PersistentSortedMap<String, ModelConverter.Slice> slices;
+    private PersistentSortedMap<String, NetworkPolicyInfo> policies;
     final List<ManifestError> errors = new ArrayList<>();
 
     Builder(ClusterState base) {
@@ -433,12 +432,17 @@ public final class ClusterState {
       this.policies = base.policies;
     }
 
-    private <K, V> SortedMap<K, V> writable(SortedMap<K, V> current, SortedMap<K, V> original) {
-      changed = true;
-      return current == original ? new TreeMap<>(current) : current;
-    }
-
     ClusterState build() {
+      boolean changed =
+          nodes != base.nodes
+              || namespaces != base.namespaces
+              || pods != base.pods
+              || podsByIp != base.podsByIp
+              || podsByInterface != base.podsByInterface
+              || services != base.services
+              || endpointsObjects != base.endpointsObjects
+              || slices != base.slices
+              || policies != base.policies;
       if (!changed) {
         return base;
       }
@@ -492,8 +496,7 @@ public final class ClusterState {
         if (object instanceof Node n) {
           applyNode(ModelConverter.node(n), source);
         } else if (object instanceof Namespace n) {
-          namespaces = writable(namespaces, base.namespaces);
-          namespaces.put(name, ModelConverter.namespace(n));
+          namespaces = namespaces.plus(name, ModelConverter.namespace(n));
         } else if (object instanceof Pod p) {
           Optional<PodInfo> pod = ModelConverter.pod(p);
           if (pod.isPresent()) {
@@ -503,13 +506,11 @@ public final class ClusterState {
           }
         } else if (object instanceof Service s) {
           ServiceInfo svc = ModelConverter.service(s);
-          services = writable(services, base.services);
-          services.put(svc.key(), svc);
+          services = services.plus(svc.key(), svc);
           errors.addAll(currentView().namedTargetPortWarnings(svc, source));
         } else if (object instanceof Endpoints e) {
           List<Endpoint> eps = ModelConverter.endpoints(e);
-          endpointsObjects = writable(endpointsObjects, base.endpointsObjects);
-          endpointsObjects.put(Names.key(ns, name), List.copyOf(eps));
+          endpointsObjects = endpointsObjects.plus(Names.key(ns, name), List.copyOf(eps));
           if (!services.containsKey(Names.key(ns, name))) {
             errors.add(
                 unknownServiceWarning(
@@ -517,9 +518,8 @@ public final class ClusterState {
           }
         } else if (object instanceof EndpointSlice e) {
           Optional<ModelConverter.Slice> slice = ModelConverter.endpointSlice(e);
-          slices = writable(slices, base.slices);
           if (slice.isPresent()) {
-            slices.put(Names.key(ns, name), slice.get());
+            slices = slices.plus(Names.key(ns, name), slice.get());
             if (!services.containsKey(Names.key(ns, slice.get().serviceName()))) {
               errors.add(
                   unknownServiceWarning(
@@ -531,12 +531,11 @@ public final class ClusterState {
                       source));
             }
           } else {
-            slices.remove(Names.key(ns, name));
+            slices = slices.minus(Names.key(ns, name));
           }
         } else if (object instanceof NetworkPolicy np) {
           NetworkPolicyInfo policy = ModelConverter.networkPolicy(np);
-          policies = writable(policies, base.policies);
-          policies.put(policy.key(), policy);
+          policies = policies.plus(policy.key(), policy);
         }
       } catch (InvalidFieldException e) {
         errors.add(
@@ -578,8 +577,7 @@ public final class ClusterState {
               node.internalIp() + " is already the InternalIP of Node " + other.name());
         }
       }
-      nodes = writable(nodes, base.nodes);
-      nodes.put(node.name(), node);
+      nodes = nodes.plus(node.name(), node);
     }
 
     private void applyPod(PodInfo pod, String source) throws InvalidFieldException {
@@ -608,12 +606,9 @@ public final class ClusterState {
                 + pod.nodeName());
       }
       removePod(key);
-      pods = writable(pods, base.pods);
-      podsByIp = writable(podsByIp, base.podsByIp);
-      podsByInterface = writable(podsByInterface, base.podsByInterface);
-      pods.put(key, pod);
-      podsByIp.put(pod.ip(), key);
-      podsByInterface.put(interfaceKey(pod), key);
+      pods = pods.plus(key, pod);
+      podsByIp = podsByIp.plus(pod.ip(), key);
+      podsByInterface = podsByInterface.plus(interfaceKey(pod), key);
       NodeInfo node = nodes.get(pod.nodeName());
       if (node == null) {
         errors.add(pendingPodWarning(pod, source));
@@ -639,12 +634,13 @@ public final class ClusterState {
       if (old == null) {
         return;
       }
-      pods = writable(pods, base.pods);
-      podsByIp = writable(podsByIp, base.podsByIp);
-      podsByInterface = writable(podsByInterface, base.podsByInterface);
-      pods.remove(key);
-      podsByIp.remove(old.ip(), key);
-      podsByInterface.remove(interfaceKey(old), key);
+      pods = pods.minus(key);
+      if (key.equals(podsByIp.get(old.ip()))) {
+        podsByIp = podsByIp.minus(old.ip());
+      }
+      if (key.equals(podsByInterface.get(interfaceKey(old)))) {
+        podsByInterface = podsByInterface.minus(interfaceKey(old));
+      }
     }
 
     void delete(ObjectKind kind, String namespace, String name) {
@@ -652,14 +648,12 @@ public final class ClusterState {
       switch (kind) {
         case NODE:
           if (nodes.containsKey(key)) {
-            nodes = writable(nodes, base.nodes);
-            nodes.remove(key);
+            nodes = nodes.minus(key);
           }
           break;
         case NAMESPACE:
           if (namespaces.containsKey(key)) {
-            namespaces = writable(namespaces, base.namespaces);
-            namespaces.remove(key);
+            namespaces = namespaces.minus(key);
           }
           break;
         case POD:
@@ -667,26 +661,22 @@ public final class ClusterState {
           break;
         case SERVICE:
           if (services.containsKey(key)) {
-            services = writable(services, base.services);
-            services.remove(key);
+            services = services.minus(key);
           }
           break;
         case ENDPOINTS:
           if (endpointsObjects.containsKey(key)) {
-            endpointsObjects = writable(endpointsObjects, base.endpointsObjects);
-            endpointsObjects.remove(key);
+            endpointsObjects = endpointsObjects.minus(key);
           }
           break;
         case ENDPOINT_SLICE:
           if (slices.containsKey(key)) {
-            slices = writable(slices, base.slices);
-            slices.remove(key);
+            slices = slices.minus(key);
           }
           break;
         case NETWORK_POLICY:
           if (policies.containsKey(key)) {
-            policies = writable(policies, base.policies);
-            policies.remove(key);
+            policies = policies.minus(key);
           }
           break;
         default:

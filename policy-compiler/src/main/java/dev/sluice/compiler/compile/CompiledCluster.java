@@ -1,6 +1,7 @@
 package dev.sluice.compiler.compile;
 
 import dev.sluice.compiler.cluster.ClusterState;
+import dev.sluice.compiler.cluster.Ipv4Cidr;
 import dev.sluice.compiler.cluster.LabelSelector;
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.NamespaceInfo;
@@ -11,20 +12,26 @@ import dev.sluice.compiler.cluster.NodeInfo;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.cluster.PortRef;
+import dev.sluice.compiler.compile.NetworkPolicyCompiler.Conj;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.Direction;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.RuleId;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.RulePlan;
+import dev.sluice.compiler.flow.Action;
 import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.Match;
+import dev.sluice.compiler.flow.MatchField;
 import dev.sluice.compiler.pipeline.Cookie;
 import dev.sluice.compiler.pipeline.Cookie.Category;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.compiler.pipeline.Table;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -59,10 +67,15 @@ import org.jspecify.annotations.Nullable;
  * match). A change marks units dirty through indexes — pods by namespace and node, policies by
  * namespace, rules by the namespaces their podSelector-only peers read, rules with
  * namespaceSelector peers, egress rules resolving named ports on every pod — recomputes only those,
- * and diffs only the flow keys they touched. A pod add therefore costs its own flows plus the rules
- * that select it as applied-to or peer (each replanned from the namespace's pods), not the cluster.
- * With default port numbering, the pods of the same node renumbered by the change are recompiled
- * too.
+ * and diffs only the flow keys they touched. A pod change is not replanned: the rules whose
+ * applied-to or peer set the pod enters or leaves (found through the indexes, matched on its old
+ * and new labels) are <em>patched</em> — the pod's /32 peer clause flow is added to or removed from
+ * every node the rule is on, its applied-to clause flow on its node — so it costs its own flows
+ * plus O(1) flows per rule it touches, not the namespace's pods. A rule is replanned instead when
+ * it resolves named ports (its port groups may change), when a node gains its first or loses its
+ * last applied-to pod of the rule (the whole rule appears or disappears there), or when its
+ * conj_ids move. With default port numbering, the pods of the same node renumbered by the change
+ * are recompiled too.
  *
  * <h2>Determinism</h2>
  *
@@ -218,6 +231,11 @@ public final class CompiledCluster {
     return live().alloc.ids();
   }
 
+  /** Rule units patched (not replanned) for pod changes since the cold compile (tests). */
+  long patchedRules() {
+    return live().patchedRules;
+  }
+
   /** Cookie → origins of every flow compiled. */
   public Provenance provenance() {
     return live().provenance();
@@ -245,8 +263,10 @@ public final class CompiledCluster {
     final Set<RuleId> nsSelectorRules = new TreeSet<>();
     final Set<RuleId> allPodRules = new TreeSet<>();
 
+    long patchedRules;
+
     // Flows.
-    final HashMap<String, Map<String, List<Flow>>> unitFlows = new HashMap<>();
+    final HashMap<String, Map<String, Collection<Flow>>> unitFlows = new HashMap<>();
     final TreeMap<String, NodeTable> tables = new TreeMap<>();
     final HashMap<String, NodeFlows> cache = new HashMap<>();
 
@@ -385,11 +405,7 @@ public final class CompiledCluster {
       if (Objects.equals(p0, p1)) {
         return;
       }
-      for (PodInfo p : new PodInfo[] {p0, p1}) {
-        if (p != null) {
-          dependents(p, d);
-        }
-      }
+      podDependents(p0, p1, d);
       if (p0 != null) {
         unindexPod(p0);
       }
@@ -435,6 +451,264 @@ public final class CompiledCluster {
         }
       }
       d.rules.addAll(allPodRules);
+    }
+
+    /**
+     * Like {@link #dependents} for a pod going from {@code p0} to {@code p1} (same key; either may
+     * be null), but the rules whose applied-to or peer set it enters or leaves are recorded as
+     * {@link RulePatch}es, applied in O(1) flows by {@link #recompute} instead of replanning the
+     * rule from every pod. Candidates come from indexes: policies of the pod's namespace
+     * (applied-to), rules whose podSelector-only peers read that namespace, rules with a
+     * namespaceSelector peer. Must run before the pod is unindexed (it reads the old port).
+     */
+    private void podDependents(@Nullable PodInfo p0, @Nullable PodInfo p1, Dirty d) {
+      PodInfo any = p0 != null ? p0 : Objects.requireNonNull(p1);
+      String ns = any.namespace();
+      d.pods.add(any.key());
+      for (NetworkPolicyInfo pol : policiesIn(ns)) {
+        boolean s0 = p0 != null && NetworkPolicyCompiler.selects(pol, p0);
+        boolean s1 = p1 != null && NetworkPolicyCompiler.selects(pol, p1);
+        if (!s0 && !s1) {
+          continue;
+        }
+        for (RuleId id : NetworkPolicyCompiler.ruleIds(pol)) {
+          RulePatch rp = d.patch(id);
+          if (s0) {
+            rp.appliedOld = p0;
+            rp.appliedOldPort = port(Objects.requireNonNull(p0));
+          }
+          if (s1) {
+            rp.appliedNew = p1;
+          }
+        }
+      }
+      Map<String, String> nsLabels = state.namespace(ns).labels();
+      Set<RuleId> candidates = new TreeSet<>(nsSelectorRules);
+      candidates.addAll(peerRulesByNs.getOrDefault(ns, Set.of()));
+      for (RuleId id : candidates) {
+        NetworkPolicyInfo pol = policy(id.policy());
+        if (pol == null || id.index() < 0) {
+          continue;
+        }
+        PolicyRule rule = NetworkPolicyCompiler.rules(pol, id.direction()).get(id.index());
+        boolean peer0 = p0 != null && isPeer(pol, rule, p0, nsLabels);
+        boolean peer1 = p1 != null && isPeer(pol, rule, p1, nsLabels);
+        if (peer0 || peer1) {
+          RulePatch rp = d.patch(id);
+          rp.peerOld = peer0 ? p0 : null;
+          rp.peerNew = peer1 ? p1 : null;
+        }
+      }
+      d.rules.addAll(allPodRules);
+    }
+
+    private static boolean isPeer(
+        NetworkPolicyInfo pol, PolicyRule rule, PodInfo p, Map<String, String> nsLabels) {
+      for (Peer peer : rule.peers()) {
+        if (peer.selectsPod(pol.namespace(), p.namespace(), p.labels(), nsLabels)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether a rule resolves named ports (its conjunctions depend on the pods' port groups). */
+    private static boolean hasNamedPorts(NetworkPolicyInfo pol, RuleId id) {
+      if (id.index() < 0) {
+        return false;
+      }
+      return NetworkPolicyCompiler.rules(pol, id.direction()).get(id.index()).ports().stream()
+          .anyMatch(p -> p.port().isPresent() && p.port().get() instanceof PortRef.Named);
+    }
+
+    /**
+     * Applies {@code rp} to the plan of {@code id} if it can be patched: the rule exists, has one
+     * conjunction without named ports, and no node gains its first or loses its last applied-to pod
+     * (that emits or drops the rule's whole flow set on the node). Returns the flow edits to make,
+     * or null when the rule must be replanned instead (then nothing was changed).
+     */
+    private @Nullable List<FlowEdit> patchPlan(RuleId id, RulePatch rp) {
+      RulePlan plan = plans.get(id);
+      NetworkPolicyInfo pol = policy(id.policy());
+      if (plan == null
+          || pol == null
+          || plan.conjs().size() != 1
+          || hasNamedPorts(pol, id)
+          || !NetworkPolicyCompiler.ruleIds(pol).contains(id)) {
+        return null;
+      }
+      Conj conj = plan.conjs().get(0);
+      Direction dir = id.direction();
+      List<FlowEdit> edits = new ArrayList<>();
+      // Applied-to.
+      List<PodInfo> applied = conj.appliedTo();
+      boolean appliedChanges = rp.appliedOld != null || rp.appliedNew != null;
+      OptionalLong newPort = rp.appliedNew == null ? OptionalLong.empty() : port(rp.appliedNew);
+      if (appliedChanges) {
+        String key = (rp.appliedOld != null ? rp.appliedOld : rp.appliedNew).key();
+        Set<String> nodes = new TreeSet<>();
+        if (rp.appliedOld != null && rp.appliedOldPort.isPresent()) {
+          nodes.add(rp.appliedOld.nodeName());
+        }
+        if (rp.appliedNew != null && newPort.isPresent()) {
+          nodes.add(rp.appliedNew.nodeName());
+        }
+        for (String n : nodes) {
+          int others = 0;
+          for (PodInfo p : applied) {
+            if (p.key().equals(key) || !p.nodeName().equals(n)) {
+              continue;
+            }
+            OptionalLong q = port(p);
+            if (q.isEmpty()) {
+              continue;
+            }
+            others++;
+            if (q.equals(rp.appliedOldPort) || q.equals(newPort)) {
+              return null; // two pods on one port: their clause flow is shared
+            }
+          }
+          boolean before =
+              others > 0
+                  || (rp.appliedOld != null
+                      && rp.appliedOldPort.isPresent()
+                      && rp.appliedOld.nodeName().equals(n));
+          boolean after =
+              others > 0
+                  || (rp.appliedNew != null
+                      && newPort.isPresent()
+                      && rp.appliedNew.nodeName().equals(n));
+          if (before != after) {
+            return null;
+          }
+        }
+        List<PodInfo> next = new ArrayList<>(applied.size() + 1);
+        for (PodInfo p : applied) {
+          if (!p.key().equals(key)) {
+            next.add(p);
+          }
+        }
+        if (rp.appliedNew != null) {
+          int i = 0;
+          while (i < next.size() && next.get(i).name().compareTo(rp.appliedNew.name()) < 0) {
+            i++;
+          }
+          next.add(i, rp.appliedNew);
+        }
+        applied = List.copyOf(next);
+        if (rp.appliedOld != null && rp.appliedOldPort.isPresent()) {
+          edits.add(
+              new FlowEdit(
+                  rp.appliedOld.nodeName(),
+                  appliedMatch(dir, rp.appliedOld, rp.appliedOldPort.getAsLong()),
+                  false,
+                  false));
+        }
+        if (rp.appliedNew != null && newPort.isPresent()) {
+          edits.add(
+              new FlowEdit(
+                  rp.appliedNew.nodeName(),
+                  appliedMatch(dir, rp.appliedNew, newPort.getAsLong()),
+                  true,
+                  false));
+        }
+      }
+      // Peers: the pod's /32 leaves or enters the set (unless an ipBlock also names it; pod IPs
+      // are unique in a snapshot).
+      SortedSet<Ipv4Cidr> peers = conj.peers();
+      Ipv4Cidr c0 = rp.peerOld == null ? null : Ipv4Cidr.host(rp.peerOld.ip());
+      Ipv4Cidr c1 = rp.peerNew == null ? null : Ipv4Cidr.host(rp.peerNew.ip());
+      List<Ipv4Cidr> blocks = new ArrayList<>();
+      if (c0 != null || c1 != null) {
+        for (Peer peer : NetworkPolicyCompiler.rules(pol, dir).get(id.index()).peers()) {
+          peer.ipBlock().ifPresent(b -> blocks.addAll(b.effectiveCidrs()));
+        }
+      }
+      MatchField peerField = dir == Direction.INGRESS ? MatchField.IPV4_SRC : MatchField.IPV4_DST;
+      if (c0 != null && !c0.equals(c1) && !blocks.contains(c0) && peers.remove(c0)) {
+        edits.add(new FlowEdit(null, NetworkPolicyCompiler.cidrMatch(peerField, c0), false, true));
+      }
+      if (c1 != null && peers.add(c1)) {
+        edits.add(new FlowEdit(null, NetworkPolicyCompiler.cidrMatch(peerField, c1), true, true));
+      }
+      if (applied != conj.appliedTo()) {
+        plans.put(
+            id,
+            new RulePlan(
+                id,
+                List.of(new Conj(conj.conjKey(), conj.portGroup(), applied, peers, conj.ports()))));
+      }
+      return edits;
+    }
+
+    private static Match appliedMatch(Direction dir, PodInfo p, long port) {
+      return dir == Direction.INGRESS
+          ? NetworkPolicyCompiler.ipMatch(MatchField.REG1, port, -1)
+          : NetworkPolicyCompiler.ipMatch(MatchField.IPV4_SRC, p.ip().toLong(), -1);
+    }
+
+    /** Makes the flow edits of a patched rule on its unit (all nodes for peer edits). */
+    private void applyEdits(RuleId id, List<FlowEdit> edits, Touch touch) {
+      if (edits.isEmpty()) {
+        return;
+      }
+      String unit = ruleUnitId(id);
+      Map<String, Collection<Flow>> stored = unitFlows.get(unit);
+      if (stored == null) {
+        stored = new TreeMap<>();
+      }
+      Conj conj = plans.get(id).conjs().get(0);
+      long conjId = alloc.id(conj.conjKey());
+      long cookie = Cookie.of(config.round(), Category.POLICY, conjId);
+      int n = conj.ports().isEmpty() ? 2 : 3;
+      Direction dir = id.direction();
+      int peerClause = dir == Direction.INGRESS ? 1 : 2;
+      int appliedClause = dir == Direction.INGRESS ? 2 : 1;
+      Table table = dir.ruleTable();
+      for (FlowEdit e : edits) {
+        Flow f =
+            Flow.of(
+                table.id(),
+                NetworkPolicyCompiler.PRIORITY_CLAUSE,
+                cookie,
+                e.match(),
+                List.of(new Action.Conjunction(conjId, e.peer() ? peerClause : appliedClause, n)));
+        Collection<String> nodes =
+            e.node() == null ? List.copyOf(stored.keySet()) : List.of(e.node());
+        for (String node : nodes) {
+          Collection<Flow> c = stored.get(node);
+          if (c == null) {
+            throw new IllegalStateException("patching " + unit + " on " + node + ": no flows");
+          }
+          KeyedFlows kf;
+          if (c instanceof KeyedFlows k) {
+            kf = k;
+          } else {
+            kf = new KeyedFlows(c);
+            stored.put(node, kf);
+          }
+          NodeTable t = Objects.requireNonNull(tables.get(node));
+          Flow.Key key = f.key();
+          touch.see(node, key, t);
+          if (e.add()) {
+            if (kf.byKey.putIfAbsent(key, f) != null) {
+              throw new IllegalStateException("patching " + unit + ": " + f + " already there");
+            }
+            t.contrib.computeIfAbsent(key, k -> new HashMap<>(2)).put(unit, f);
+          } else {
+            if (kf.byKey.remove(key) == null) {
+              throw new IllegalStateException("patching " + unit + ": no " + f);
+            }
+            HashMap<String, Flow> cm = t.contrib.get(key);
+            if (cm != null) {
+              cm.remove(unit);
+              if (cm.isEmpty()) {
+                t.contrib.remove(key);
+              }
+            }
+          }
+        }
+      }
     }
 
     /** Re-derives a node's port map; pods whose port changed are recompiled. */
@@ -548,6 +822,19 @@ public final class CompiledCluster {
           replaceUnit("iso:" + key, isoUnit(key), touch);
         }
       }
+      // Pod changes: patch the rules that allow it (peer/applied-to clause flows), else replan.
+      Map<RuleId, List<FlowEdit>> patched = new TreeMap<>();
+      for (Map.Entry<RuleId, RulePatch> e : d.patches.entrySet()) {
+        if (d.rules.contains(e.getKey())) {
+          continue;
+        }
+        List<FlowEdit> edits = patchPlan(e.getKey(), e.getValue());
+        if (edits == null) {
+          d.rules.add(e.getKey());
+        } else {
+          patched.put(e.getKey(), edits);
+        }
+      }
       // Rules: replan, then move conj ids, then emit.
       Set<RuleId> emit = new TreeSet<>();
       Set<String> movedKeys = new HashSet<>();
@@ -585,6 +872,12 @@ public final class CompiledCluster {
         RuleId owner = conjOwner.get(k);
         if (owner != null && plans.containsKey(owner)) {
           emit.add(owner);
+        }
+      }
+      for (Map.Entry<RuleId, List<FlowEdit>> e : patched.entrySet()) {
+        if (!emit.contains(e.getKey())) {
+          applyEdits(e.getKey(), e.getValue(), touch);
+          patchedRules++;
         }
       }
       for (RuleId id : emit) {
@@ -754,7 +1047,7 @@ public final class CompiledCluster {
     // ---------------------------------------------------------------- contributions and diffs
 
     private void replaceUnit(String unit, Map<String, List<Flow>> now, Touch touch) {
-      Map<String, List<Flow>> old = unitFlows.remove(unit);
+      Map<String, Collection<Flow>> old = unitFlows.remove(unit);
       if (old != null) {
         old.forEach(
             (node, flows) -> {
@@ -777,7 +1070,7 @@ public final class CompiledCluster {
       if (now.isEmpty()) {
         return;
       }
-      Map<String, List<Flow>> stored = new TreeMap<>();
+      Map<String, Collection<Flow>> stored = new TreeMap<>();
       now.forEach(
           (node, flows) -> {
             if (flows.isEmpty()) {
@@ -937,9 +1230,9 @@ public final class CompiledCluster {
 
     private static Map<Flow.Key, Flow> tableOf(TreeMap<Flow.Key, Flow> merged, int table) {
       return merged.subMap(
-          new Flow.Key(table, 0xffff, dev.sluice.compiler.flow.Match.any()),
+          new Flow.Key(table, 0xffff, Match.any()),
           true,
-          new Flow.Key(table + 1, 0xffff, dev.sluice.compiler.flow.Match.any()),
+          new Flow.Key(table + 1, 0xffff, Match.any()),
           false);
     }
 
@@ -966,12 +1259,13 @@ public final class CompiledCluster {
 
     Provenance provenance() {
       Provenance.Builder b = new Provenance.Builder();
-      for (Map.Entry<String, Map<String, List<Flow>>> e : new TreeMap<>(unitFlows).entrySet()) {
+      for (Map.Entry<String, Map<String, Collection<Flow>>> e :
+          new TreeMap<>(unitFlows).entrySet()) {
         String unit = e.getKey();
         if (unit.startsWith("rule:")) {
           continue;
         }
-        for (List<Flow> flows : e.getValue().values()) {
+        for (Collection<Flow> flows : e.getValue().values()) {
           for (Flow f : flows) {
             b.add(f.cookie(), originOf(unit, f.cookie()));
           }
@@ -1033,6 +1327,16 @@ public final class CompiledCluster {
     final TreeMap<Integer, List<Flow>> views = new TreeMap<>();
   }
 
+  /**
+   * One clause flow of a patched rule to add or remove.
+   *
+   * @param node the node (applied-to edits), or null for every node the rule is on (peer edits)
+   * @param match the clause match
+   * @param add add (else remove)
+   * @param peer a peer clause flow (else applied-to)
+   */
+  private record FlowEdit(@Nullable String node, Match match, boolean add, boolean peer) {}
+
   /** Units to recompute. */
   private static final class Dirty {
     final Set<String> nodes = new TreeSet<>();
@@ -1040,5 +1344,48 @@ public final class CompiledCluster {
     final Set<String> pods = new TreeSet<>();
     final Set<String> isos = new TreeSet<>();
     final Set<RuleId> rules = new TreeSet<>();
+
+    /** Rules a pod change enters or leaves, to patch instead of replanning (unless in rules). */
+    final TreeMap<RuleId, RulePatch> patches = new TreeMap<>();
+
+    RulePatch patch(RuleId id) {
+      return patches.computeIfAbsent(id, k -> new RulePatch());
+    }
+  }
+
+  /**
+   * What one pod change does to one rule: the pod's old version leaves (as applied-to pod or as
+   * peer), its new version enters. Null fields: no such role.
+   */
+  private static final class RulePatch {
+    @Nullable PodInfo appliedOld;
+    OptionalLong appliedOldPort = OptionalLong.empty(); // its port before the change
+    @Nullable PodInfo appliedNew;
+    @Nullable PodInfo peerOld;
+    @Nullable PodInfo peerNew;
+  }
+
+  /**
+   * A rule unit's flows on one node, by key: what a stored list becomes once a rule is patched (one
+   * peer or applied-to clause flow added or removed in O(1) instead of re-emitting the rule).
+   */
+  private static final class KeyedFlows extends AbstractCollection<Flow> {
+    final LinkedHashMap<Flow.Key, Flow> byKey = new LinkedHashMap<>();
+
+    KeyedFlows(Collection<Flow> flows) {
+      for (Flow f : flows) {
+        byKey.put(f.key(), f);
+      }
+    }
+
+    @Override
+    public Iterator<Flow> iterator() {
+      return Collections.unmodifiableCollection(byKey.values()).iterator();
+    }
+
+    @Override
+    public int size() {
+      return byKey.size();
+    }
   }
 }
