@@ -97,6 +97,7 @@ public final class Controller implements AutoCloseable {
   private volatile @Nullable Producer<String, String> realizationProducer;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   private volatile boolean closed;
+  private volatile ControllerProbe probe = ControllerProbe.NONE;
 
   private Controller(ControllerConfig config) {
     this.config = config;
@@ -283,6 +284,14 @@ public final class Controller implements AutoCloseable {
     return List.copyOf(sessions);
   }
 
+  /**
+   * Installs a stage-timestamp probe (benchmark harnesses); {@link ControllerProbe#NONE} by
+   * default.
+   */
+  public void probe(ControllerProbe p) {
+    probe = Objects.requireNonNull(p);
+  }
+
   /** The realization tracker (API). */
   RealizationTracker realization() {
     return realization;
@@ -341,11 +350,15 @@ public final class Controller implements AutoCloseable {
           key + " (" + pos + "): " + r.errors().stream().map(Object::toString).toList());
       // Consumed all the same (it is dead-lettered): it changes no node.
       realization.consumed(pos, seq, Set.of());
+      long t = System.nanoTime();
+      probe.applied(pos, -1, Set.of(), t0, t, t);
       return r.errors();
     }
+    long t1 = System.nanoTime();
     long s = ++seq;
     publish(r.diffs().keySet(), s);
     realization.consumed(pos, s, r.diffs().keySet());
+    probe.applied(pos, s, r.diffs().keySet(), t0, t1, System.nanoTime());
     if (key.kind() == ObjectKind.NETWORK_POLICY) {
       Long gen = null;
       if (change instanceof Change.Upsert u) {
@@ -486,6 +499,7 @@ public final class Controller implements AutoCloseable {
             counters(node),
             metrics,
             d -> stateThread.execute(() -> realized(nodeName, d)),
+            () -> probe,
             msg -> error("switch", msg),
             config.retryMin(),
             config.retryMax());

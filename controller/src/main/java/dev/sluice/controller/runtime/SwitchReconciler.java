@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -126,6 +127,7 @@ public final class SwitchReconciler {
   private final Counters counters;
   private final ControllerMetrics metrics;
   private final Consumer<DesiredFlows> onRealized;
+  private final Supplier<ControllerProbe> probe;
   private final Consumer<String> onError;
   private final Duration retryMin;
   private final Duration retryMax;
@@ -153,6 +155,7 @@ public final class SwitchReconciler {
       Counters counters,
       ControllerMetrics metrics,
       Consumer<DesiredFlows> onRealized,
+      Supplier<ControllerProbe> probe,
       Consumer<String> onError,
       Duration retryMin,
       Duration retryMax) {
@@ -164,6 +167,7 @@ public final class SwitchReconciler {
     this.counters = counters;
     this.metrics = metrics;
     this.onRealized = onRealized;
+    this.probe = probe;
     this.onError = onError;
     this.retryMin = retryMin;
     this.retryMax = retryMax;
@@ -296,7 +300,11 @@ public final class SwitchReconciler {
 
   /** One planned round. */
   private record Round(
-      DesiredFlows desired, List<Flow> flows, TablePlan plan, @Nullable BundleResult result) {}
+      DesiredFlows desired,
+      List<Flow> flows,
+      TablePlan plan,
+      long planned,
+      @Nullable BundleResult result) {}
 
   private CompletableFuture<@Nullable Round> send() {
     DesiredFlows d = desired.get();
@@ -310,13 +318,14 @@ public final class SwitchReconciler {
       plan = TablePlan.between(installedFlows, installedGroups, want, d.flows().groups());
       lastPlanOrder = order(plan);
     }
+    long planned = System.nanoTime();
     if (plan.isEmpty()) {
-      return CompletableFuture.completedFuture(new Round(d, want, plan, null));
+      return CompletableFuture.completedFuture(new Round(d, want, plan, planned, null));
     }
     return session
         .whenWritable()
         .thenCompose(v -> TableSync.apply(session, plan))
-        .thenApply(r -> new Round(d, want, plan, r));
+        .thenApply(r -> new Round(d, want, plan, planned, r));
   }
 
   /** Drops flows the switch rejected in this exact version; forgets rejections no longer wanted. */
@@ -340,7 +349,8 @@ public final class SwitchReconciler {
   }
 
   private void finish(@Nullable Round round, @Nullable Throwable error, long start) {
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    long acked = System.nanoTime();
+    long millis = TimeUnit.NANOSECONDS.toMillis(acked - start);
     Throwable e = unwrap(error);
     DesiredFlows realized = null;
     synchronized (this) {
@@ -371,6 +381,15 @@ public final class SwitchReconciler {
       }
     }
     if (realized != null) {
+      probe
+          .get()
+          .acked(
+              node,
+              realized.seq(),
+              start,
+              Objects.requireNonNull(round).planned(),
+              acked,
+              round.plan().flows().size());
       onRealized.accept(realized);
     }
     kick();
