@@ -512,6 +512,7 @@ public final class Controller implements AutoCloseable {
     CompiledCluster.Result r = compiled.refreshPorts(node);
     compiled = r.compiled();
     metrics.compiled(System.nanoTime() - t0);
+    probe.portsRefreshed(node, t0, System.nanoTime());
     long s = ++seq;
     log.info(
         "node {}: ports {} → recompiled {}",

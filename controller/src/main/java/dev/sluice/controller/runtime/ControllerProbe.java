@@ -26,6 +26,12 @@ public interface ControllerProbe {
       long published) {}
 
   /**
+   * The state thread recompiled {@code node} because its switch reported other ports (connection or
+   * PORT_STATUS), from {@code start} to {@code end}.
+   */
+  default void portsRefreshed(String node, long start, long end) {}
+
+  /**
    * A node's switch acknowledged the snapshot of state version {@code seq}: the round started at
    * {@code start}, its plan was ready at {@code planned} (bundle sent from then on), and the
    * commit's barrier reply arrived at {@code acked}. {@code flowMods} is 0 for a round that sent

@@ -98,6 +98,14 @@ public final class ControllerBench {
 
     final Map<String, Applied> applied = new ConcurrentHashMap<>();
     final Map<String, List<Ack>> acks = new ConcurrentHashMap<>();
+    final Map<String, List<long[]>> refreshes = new ConcurrentHashMap<>();
+
+    @Override
+    public void portsRefreshed(String node, long start, long end) {
+      refreshes
+          .computeIfAbsent(node, k -> new CopyOnWriteArrayList<>())
+          .add(new long[] {start, end});
+    }
 
     @Override
     public void applied(
@@ -736,7 +744,11 @@ public final class ControllerBench {
               desired);
           long tc = System.nanoTime();
           ovs.setController(br, "tcp:127.0.0.1:" + ofPort);
-          await("cold install", () -> c1.converged(List.of("n01")));
+          await(
+              "cold install",
+              () ->
+                  c1.converged(List.of("n01"))
+                      && !r1.acks.getOrDefault("n01", List.of()).isEmpty());
           long cold = System.nanoTime() - tc;
           System.out.printf(
               Locale.ROOT,
@@ -756,7 +768,11 @@ public final class ControllerBench {
           long started = System.nanoTime();
           c2.caughtUp().get();
           long caught = System.nanoTime();
-          await("restart convergence", () -> c2.converged(List.of("n01")));
+          await(
+              "restart convergence",
+              () ->
+                  c2.converged(List.of("n01"))
+                      && !r2.acks.getOrDefault("n01", List.of()).isEmpty());
           long conv = System.nanoTime();
           System.out.printf(
               Locale.ROOT,
@@ -779,6 +795,10 @@ public final class ControllerBench {
 
     static String rounds(Recorder r, String node) {
       List<String> out = new ArrayList<>();
+      for (long[] x : r.refreshes.getOrDefault(node, List.of())) {
+        out.add(
+            String.format(Locale.ROOT, "[ports learned → recompile %.2f s]", (x[1] - x[0]) / 1e9));
+      }
       for (Recorder.Ack a : r.acks.getOrDefault(node, List.of())) {
         out.add(
             String.format(
