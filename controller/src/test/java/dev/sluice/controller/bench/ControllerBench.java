@@ -240,6 +240,17 @@ public final class ControllerBench {
     return s;
   }
 
+  /** CPU time of the controller's state thread (it applies, compiles and publishes). */
+  static long stateThreadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("sluice-state")) {
+        return mx.getThreadCpuTime(t.getId());
+      }
+    }
+    return 0;
+  }
+
   static double ms(long nanos) {
     return nanos / 1e6;
   }
@@ -516,6 +527,7 @@ public final class ControllerBench {
 
     void runPhase(Controller c, Recorder rec, Publisher pub, int count, String name, boolean report)
         throws Exception {
+      long cpu0 = stateThreadCpu();
       long mods0 = sumCounters(c, nodeNames, false);
       long bundles0 = sumCounters(c, nodeNames, true);
       List<Sent> sent = new ArrayList<>();
@@ -547,6 +559,7 @@ public final class ControllerBench {
         System.out.printf("%s: %d events in %.2f s%n", name, count, (end - start) / 1e9);
         return;
       }
+      long cpu = stateThreadCpu() - cpu0;
       long mods = sumCounters(c, nodeNames, false) - mods0;
       long bundles = sumCounters(c, nodeNames, true) - bundles0;
       List<Long> total = new ArrayList<>();
@@ -582,6 +595,14 @@ public final class ControllerBench {
           mods / (double) count,
           bundles / (double) count,
           affectedSum / (double) count);
+      System.out.printf(
+          Locale.ROOT,
+          "state thread (apply, compile, publish) CPU: %.2f ms per event%n",
+          ms(cpu) / count);
+      if (Integer.getInteger("sluice.compiler.emitCache", 0) > 0) {
+        System.out.println(
+            "emit cache: " + dev.sluice.compiler.compile.CompiledCluster.emitCacheStats());
+      }
       System.out.println("| events | p50 ms | p90 ms | p99 ms | max ms |");
       System.out.println("|---|---|---|---|---|");
       row("all (" + total.size() + ")", total);
