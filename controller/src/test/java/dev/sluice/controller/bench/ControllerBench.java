@@ -599,10 +599,6 @@ public final class ControllerBench {
           Locale.ROOT,
           "state thread (apply, compile, publish) CPU: %.2f ms per event%n",
           ms(cpu) / count);
-      if (Integer.getInteger("sluice.compiler.emitCache", 0) > 0) {
-        System.out.println(
-            "emit cache: " + dev.sluice.compiler.compile.CompiledCluster.emitCacheStats());
-      }
       System.out.println("| events | p50 ms | p90 ms | p99 ms | max ms |");
       System.out.println("|---|---|---|---|---|");
       row("all (" + total.size() + ")", total);
@@ -619,6 +615,18 @@ public final class ControllerBench {
         "round: diff + plan",
         "round: bundle sent → commit barrier acked",
       };
+      List<Sent> slowest = new ArrayList<>(sent);
+      slowest.sort((x, y) -> Long.compare(realized(rec, y).total(), realized(rec, x).total()));
+      System.out.println("slowest 5 events, ms per stage (stages as listed below):");
+      for (Sent s : slowest.subList(0, Math.min(5, slowest.size()))) {
+        Breakdown b = realized(rec, s);
+        StringBuilder sb = new StringBuilder();
+        for (long x : b.stages()) {
+          sb.append(String.format(Locale.ROOT, " %.1f", ms(x)));
+        }
+        System.out.printf(
+            Locale.ROOT, "  %s %.1f ms, %d nodes:%s%n", s.kind(), ms(b.total()), b.nodes(), sb);
+      }
       System.out.printf(
           "mean per stage over %d events that changed flows (last node acked):%n", touched);
       for (int i = 0; i < names.length; i++) {

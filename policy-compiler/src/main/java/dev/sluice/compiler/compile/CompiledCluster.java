@@ -77,13 +77,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CompiledCluster {
 
-  static final int EMIT_CACHE_SIZE = Integer.getInteger("sluice.compiler.emitCache", 0);
-
-  /** EXPERIMENT: the emit cache's statistics. */
-  public static String emitCacheStats() {
-    return Engine.EMIT_CACHE.stats().toString();
-  }
-
   private @Nullable Engine engine;
 
   private CompiledCluster(Engine engine) {
@@ -661,29 +654,8 @@ public final class CompiledCluster {
       for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
         ids.put(k, alloc.id(k));
       }
-      if (EMIT_CACHE_SIZE <= 0) {
-        return NetworkPolicyCompiler.emit(plan, ids, this, config.round());
-      }
-      Map<String, PortMap> nodePorts = new TreeMap<>();
-      for (NetworkPolicyCompiler.Conj c : plan.conjs()) {
-        for (PodInfo p : c.appliedTo()) {
-          nodePorts.computeIfAbsent(p.nodeName(), n -> ports.get(n));
-        }
-      }
-      return EMIT_CACHE.get(
-          new EmitKey(plan, ids, nodePorts),
-          k -> NetworkPolicyCompiler.emit(plan, ids, this, config.round()));
+      return NetworkPolicyCompiler.emit(plan, ids, this, config.round());
     }
-
-    // EXPERIMENT (sluice.compiler.emitCache=N): rule fragments cached by (plan, ids, ports).
-    private record EmitKey(RulePlan plan, Map<String, Long> ids, Map<String, PortMap> ports) {}
-
-    static final com.github.benmanes.caffeine.cache.Cache<EmitKey, Map<String, List<Flow>>>
-        EMIT_CACHE =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-                .maximumSize(Math.max(1, EMIT_CACHE_SIZE))
-                .recordStats()
-                .build();
 
     // ---------------------------------------------------------------- helpers
 
