@@ -112,6 +112,7 @@ public final class Controller implements AutoCloseable {
   private volatile long provenanceSeq = -1;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   private volatile boolean closed;
+  private volatile ControllerProbe probe = ControllerProbe.NONE;
 
   private Controller(ControllerConfig config) {
     this.config = config;
@@ -494,6 +495,14 @@ public final class Controller implements AutoCloseable {
     return List.copyOf(sessions);
   }
 
+  /**
+   * Installs a stage-timestamp probe (benchmark harnesses); {@link ControllerProbe#NONE} by
+   * default.
+   */
+  public void probe(ControllerProbe p) {
+    probe = Objects.requireNonNull(p);
+  }
+
   /** The realization tracker (API). */
   RealizationTracker realization() {
     return realization;
@@ -552,11 +561,15 @@ public final class Controller implements AutoCloseable {
           key + " (" + pos + "): " + r.errors().stream().map(Object::toString).toList());
       // Consumed all the same (it is dead-lettered): it changes no node.
       realization.consumed(pos, seq, Set.of());
+      long t = System.nanoTime();
+      probe.applied(pos, -1, Set.of(), t0, t, t);
       return r.errors();
     }
+    long t1 = System.nanoTime();
     long s = ++seq;
     publish(r.diffs().keySet(), s);
     realization.consumed(pos, s, r.diffs().keySet(), key.toString());
+    probe.applied(pos, s, r.diffs().keySet(), t0, t1, System.nanoTime());
     if (key.kind() == ObjectKind.NETWORK_POLICY) {
       Long gen = null;
       if (change instanceof Change.Upsert u) {
@@ -698,6 +711,7 @@ public final class Controller implements AutoCloseable {
             counters(node),
             metrics,
             d -> stateThread.execute(() -> realized(nodeName, d)),
+            () -> probe,
             msg -> error("switch", msg),
             config.retryMin(),
             config.retryMax(),
@@ -712,6 +726,7 @@ public final class Controller implements AutoCloseable {
     CompiledCluster.Result r = compiled.refreshPorts(node);
     compiled = r.compiled();
     metrics.compiled(System.nanoTime() - t0);
+    probe.portsRefreshed(node, t0, System.nanoTime());
     long s = ++seq;
     log.info(
         "node {}: ports {} → recompiled {}",

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -208,6 +209,7 @@ public final class SwitchReconciler {
   private final Counters counters;
   private final ControllerMetrics metrics;
   private final Consumer<DesiredFlows> onRealized;
+  private final Supplier<ControllerProbe> probe;
   private final Consumer<String> onError;
   private final Duration retryMin;
   private final Duration retryMax;
@@ -240,6 +242,7 @@ public final class SwitchReconciler {
       Counters counters,
       ControllerMetrics metrics,
       Consumer<DesiredFlows> onRealized,
+      Supplier<ControllerProbe> probe,
       Consumer<String> onError,
       Duration retryMin,
       Duration retryMax,
@@ -255,6 +258,7 @@ public final class SwitchReconciler {
     this.counters = counters;
     this.metrics = metrics;
     this.onRealized = onRealized;
+    this.probe = probe;
     this.onError = onError;
     this.retryMin = retryMin;
     this.retryMax = retryMax;
@@ -474,6 +478,7 @@ public final class SwitchReconciler {
       DesiredFlows desired,
       List<Flow> flows,
       TablePlan plan,
+      long planned,
       @Nullable BundleResult result,
       boolean resync) {}
 
@@ -489,13 +494,14 @@ public final class SwitchReconciler {
       plan = TablePlan.between(installedFlows, installedGroups, want, d.flows().groups());
       lastPlanOrder = order(plan);
     }
+    long planned = System.nanoTime();
     if (plan.isEmpty()) {
-      return CompletableFuture.completedFuture(new Round(d, want, plan, null, resync));
+      return CompletableFuture.completedFuture(new Round(d, want, plan, planned, null, resync));
     }
     return session
         .whenWritable()
         .thenCompose(v -> TableSync.apply(session, plan))
-        .thenApply(r -> new Round(d, want, plan, r, resync));
+        .thenApply(r -> new Round(d, want, plan, planned, r, resync));
   }
 
   // ---------------------------------------------------------------- audits
@@ -559,7 +565,7 @@ public final class SwitchReconciler {
                 installedGroups = wantGroups;
                 installedSeq = d.seq();
                 count(plan, ms);
-                lastRepair = new Round(d, want, plan, r, false);
+                lastRepair = new Round(d, want, plan, System.nanoTime(), r, false);
               }
               return new AuditOutcome(
                   node,
@@ -651,7 +657,8 @@ public final class SwitchReconciler {
   }
 
   private void finish(@Nullable Round round, @Nullable Throwable error, long start) {
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    long acked = System.nanoTime();
+    long millis = TimeUnit.NANOSECONDS.toMillis(acked - start);
     Throwable e = unwrap(error);
     DesiredFlows realized = null;
     Round changed = null;
@@ -697,6 +704,15 @@ public final class SwitchReconciler {
       }
     }
     if (realized != null) {
+      probe
+          .get()
+          .acked(
+              node,
+              realized.seq(),
+              start,
+              Objects.requireNonNull(round).planned(),
+              acked,
+              round.plan().flows().size());
       onRealized.accept(realized);
     }
     kick();
