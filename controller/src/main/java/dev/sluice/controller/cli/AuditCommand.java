@@ -45,7 +45,7 @@ final class AuditCommand implements Callable<Integer> {
     try {
       r = c.post(path.toString(), null);
     } catch (IOException e) {
-      err.println("sluice audit: " + e.getMessage());
+      err.println("sluice audit: " + Errors.describe(e));
       err.flush();
       return 2;
     }

@@ -138,7 +138,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       c.terminated().join();
     } catch (RuntimeException e) {
-      err.println("sluice controller: event source failed: " + e.getMessage());
+      err.println("sluice controller: event source failed: " + Errors.describe(e));
       c.close();
       return 1;
     }

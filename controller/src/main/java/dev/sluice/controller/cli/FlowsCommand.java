@@ -84,7 +84,7 @@ final class FlowsCommand implements Callable<Integer> {
     try {
       r = c.get(path.toString());
     } catch (IOException e) {
-      err.println("sluice flows: " + e.getMessage());
+      err.println("sluice flows: " + Errors.describe(e));
       err.flush();
       return 2;
     }

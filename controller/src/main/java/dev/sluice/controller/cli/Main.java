@@ -46,7 +46,7 @@ public final class Main implements Runnable {
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(
             (ex, cmd, parsed) -> {
-              cmd.getErr().println("sluice " + cmd.getCommandName() + ": " + ex.getMessage());
+              cmd.getErr().println("sluice " + cmd.getCommandName() + ": " + Errors.describe(ex));
               return 1;
             })
         .execute(args);

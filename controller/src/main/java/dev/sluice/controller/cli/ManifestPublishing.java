@@ -65,7 +65,7 @@ final class ManifestPublishing {
       onPublished.accept(published);
     } catch (KafkaException e) {
       out.flush();
-      err.println("error: publishing to " + o.bootstrap + " failed: " + e.getMessage());
+      err.println("error: publishing to " + o.bootstrap + " failed: " + Errors.describe(e));
       err.flush();
       return EXIT_PUBLISH_FAILED;
     }

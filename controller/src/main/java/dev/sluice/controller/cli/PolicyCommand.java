@@ -66,7 +66,7 @@ final class PolicyCommand implements Runnable {
                     + "&port="
                     + ApiClient.encode(port));
       } catch (IOException e) {
-        err.println("sluice policy why: " + e.getMessage());
+        err.println("sluice policy why: " + Errors.describe(e));
         err.flush();
         return 2;
       }

@@ -85,7 +85,7 @@ public final class RealizationWait {
         }
         last = "still pending on " + pending;
       } catch (IOException e) {
-        last = e.getMessage();
+        last = Errors.describe(e);
       }
       if (System.nanoTime() > deadline) {
         err.println("error: not realized within " + waitTimeout + ": " + last);

@@ -43,7 +43,8 @@ final class StatusCommand implements Callable<Integer> {
       nodes = c.get("/api/v1/nodes");
       realization = c.get("/api/v1/realization");
     } catch (IOException e) {
-      err.println("sluice status: controller API at " + api + " unreachable: " + e.getMessage());
+      err.println(
+          "sluice status: controller API at " + api + " unreachable: " + Errors.describe(e));
       return 1;
     }
     out.printf(

@@ -110,7 +110,7 @@ final class TraceCommand implements Callable<Integer> {
     try {
       r = c.post("/api/v1/trace", body);
     } catch (java.io.IOException e) {
-      err.println("sluice trace: " + e.getMessage());
+      err.println("sluice trace: " + Errors.describe(e));
       err.flush();
       return 2;
     }
