@@ -4,6 +4,7 @@ import dev.sluice.compiler.flow.Action;
 import dev.sluice.compiler.flow.FieldMatch;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.MatchField;
+import dev.sluice.compiler.pipeline.Cookie;
 import dev.sluice.compiler.pipeline.Provenance;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,17 @@ public record Attribution(Provenance.Origin origin, @Nullable String clause) {
   public static List<Attribution> of(Flow flow, Provenance provenance) {
     List<Attribution> out = new ArrayList<>();
     long conjMatch = flow.match().get(MatchField.CONJ_ID).map(FieldMatch::value).orElse(-1L);
-    for (Provenance.Origin o : provenance.origins(flow.cookie())) {
+    // A shared clause flow carries the cookie of its smallest conj_id; the other rules it serves
+    // are found through the cookies their own conj_ids give (same round and category).
+    java.util.Set<Provenance.Origin> origins =
+        new java.util.LinkedHashSet<>(provenance.origins(flow.cookie()));
+    long roundAndCategory = flow.cookie() & (Cookie.ROUND_MASK | Cookie.CATEGORY_MASK);
+    for (Action a : flow.actions()) {
+      if (a instanceof Action.Conjunction c) {
+        origins.addAll(provenance.origins(roundAndCategory | (c.id() & Cookie.OBJECT_MASK)));
+      }
+    }
+    for (Provenance.Origin o : origins) {
       Provenance.RuleRef r = o.rule();
       if (r == null) {
         out.add(new Attribution(o, null));

@@ -59,6 +59,27 @@ class AttributionTest {
   }
 
   @Test
+  void aSharedClauseFlowNamesEveryRuleItServes() {
+    // worker1 table 50: ip,nw_src=10.222.1.48 carries the from-clause of both frontendpolicy
+    // egress rules.
+    Flow shared =
+        PACKET_WALK.flows("worker1").flows().stream()
+            .filter(f -> f.table() == 50)
+            .filter(
+                f -> f.actions().stream().filter(a -> a instanceof Action.Conjunction).count() == 2)
+            .findFirst()
+            .orElseThrow();
+    List<Attribution> a = Attribution.of(shared, PACKET_WALK.provenance());
+    assertThat(a).hasSize(2);
+    assertThat(a)
+        .extracting(Attribution::describe)
+        .anySatisfy(
+            d -> assertThat(d).contains("frontendpolicy egress rule 0").contains("clause from"))
+        .anySatisfy(
+            d -> assertThat(d).contains("frontendpolicy egress rule 1").contains("clause from"));
+  }
+
+  @Test
   void podFlowsNameThePodAndForeignFlowsNothing() {
     Flow pod =
         PACKET_WALK.flows("worker1").flows().stream()
