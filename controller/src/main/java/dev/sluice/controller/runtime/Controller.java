@@ -567,9 +567,9 @@ public final class Controller implements AutoCloseable {
     }
     long t1 = System.nanoTime();
     long s = ++seq;
-    publish(r.diffs().keySet(), s);
+    // Record the event before the reconcilers see the new snapshot: a round that carries it
+    // journals the pending events it realizes.
     realization.consumed(pos, s, r.diffs().keySet(), key.toString());
-    probe.applied(pos, s, r.diffs().keySet(), t0, t1, System.nanoTime());
     if (key.kind() == ObjectKind.NETWORK_POLICY) {
       Long gen = null;
       if (change instanceof Change.Upsert u) {
@@ -577,6 +577,8 @@ public final class Controller implements AutoCloseable {
       }
       realization.policy(key.key(), gen, s);
     }
+    publish(r.diffs().keySet(), s);
+    probe.applied(pos, s, r.diffs().keySet(), t0, t1, System.nanoTime());
     if (!r.diffs().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ({}): {}", key, pos, describe(r));
     }
