@@ -520,8 +520,22 @@ public final class SwitchReconciler {
     DesiredFlows d = desired.get();
     List<Flow> wantFlows = d == null ? List.of() : d.flows().flows();
     List<Group> wantGroups = d == null ? List.of() : d.flows().groups();
+    // When events arrived since the last acknowledged round (their round comes next), the switch
+    // should still hold what Sluice last installed: compare with that, or every change not yet
+    // sent would be reported as drift.
+    List<Flow> expectedFlows;
+    List<Group> expectedGroups;
+    long seqBefore;
+    boolean behind;
+    synchronized (this) {
+      seqBefore = installedSeq;
+      behind = d != null && installedSeq >= 0 && installedSeq != d.seq();
+      expectedFlows = behind ? installedFlows : wantFlows;
+      expectedGroups = behind ? installedGroups : wantGroups;
+    }
     Provenance prov = provenance.get();
-    AuditReport report = FlowAudit.audit(inst.flows(), inst.groups(), wantFlows, wantGroups, prov);
+    AuditReport report =
+        FlowAudit.audit(inst.flows(), inst.groups(), expectedFlows, expectedGroups, prov);
     PortNames names = d != null ? d.ports().names() : portNames();
     List<Flow> want;
     TablePlan plan;
@@ -529,7 +543,7 @@ public final class SwitchReconciler {
       // What the audit read is what the switch holds: the next round starts from it.
       installedFlows = inst.flows();
       installedGroups = inst.groups();
-      installedSeq = report.isClean() && d != null ? d.seq() : -1;
+      installedSeq = !report.isClean() || d == null ? -1 : behind ? seqBefore : d.seq();
       needsRead = false;
       want = withoutRejected(wantFlows);
       plan = TablePlan.between(installedFlows, installedGroups, want, wantGroups);
