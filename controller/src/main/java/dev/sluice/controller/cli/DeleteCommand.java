@@ -1,9 +1,5 @@
 package dev.sluice.controller.cli;
 
-import dev.sluice.controller.events.Publisher;
-import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,15 +25,7 @@ public final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    List<Publisher.Published> published = new ArrayList<>();
-    long start = System.nanoTime();
-    int exit = ManifestPublishing.run(options, true, out, err, published::addAll);
-    if (!wait.await || published.isEmpty() || exit == ManifestPublishing.EXIT_PUBLISH_FAILED) {
-      return exit;
-    }
-    int waited = wait.waitRealized(published, start, out, err);
-    return waited != 0 ? waited : exit;
+    return wait.publishAndWait(
+        options, true, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

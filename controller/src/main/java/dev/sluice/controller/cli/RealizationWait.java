@@ -5,6 +5,7 @@ import dev.sluice.controller.events.Publisher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import picocli.CommandLine.Option;
@@ -94,5 +95,21 @@ public final class RealizationWait {
       }
       Thread.sleep(100);
     }
+  }
+
+  /**
+   * Publishes the manifests ({@code delete}: tombstones) and, with {@code --wait}, waits until they
+   * are realized: the whole of {@code sluice apply} and {@code sluice delete}.
+   */
+  int publishAndWait(PublishOptions options, boolean delete, PrintWriter out, PrintWriter err)
+      throws Exception {
+    List<Publisher.Published> published = new ArrayList<>();
+    long start = System.nanoTime();
+    int exit = ManifestPublishing.run(options, delete, out, err, published::addAll);
+    if (!await || published.isEmpty() || exit == ManifestPublishing.EXIT_PUBLISH_FAILED) {
+      return exit;
+    }
+    int waited = waitRealized(published, start, out, err);
+    return waited != 0 ? waited : exit;
   }
 }
