@@ -644,40 +644,29 @@ public final class ClusterState {
     }
 
     void delete(ObjectKind kind, String namespace, String name) {
+      // minus() returns the same map when the key is absent: a no-op delete changes nothing.
       String key = kind.namespaced() ? Names.key(namespace, name) : name;
       switch (kind) {
         case NODE:
-          if (nodes.containsKey(key)) {
-            nodes = nodes.minus(key);
-          }
+          nodes = nodes.minus(key);
           break;
         case NAMESPACE:
-          if (namespaces.containsKey(key)) {
-            namespaces = namespaces.minus(key);
-          }
+          namespaces = namespaces.minus(key);
           break;
         case POD:
           removePod(key);
           break;
         case SERVICE:
-          if (services.containsKey(key)) {
-            services = services.minus(key);
-          }
+          services = services.minus(key);
           break;
         case ENDPOINTS:
-          if (endpointsObjects.containsKey(key)) {
-            endpointsObjects = endpointsObjects.minus(key);
-          }
+          endpointsObjects = endpointsObjects.minus(key);
           break;
         case ENDPOINT_SLICE:
-          if (slices.containsKey(key)) {
-            slices = slices.minus(key);
-          }
+          slices = slices.minus(key);
           break;
         case NETWORK_POLICY:
-          if (policies.containsKey(key)) {
-            policies = policies.minus(key);
-          }
+          policies = policies.minus(key);
           break;
         default:
           throw new AssertionError(kind);
