@@ -2,7 +2,7 @@ package dev.sluice.controller.cli;
 
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.ManifestReader;
-import dev.sluice.controller.events.ObjectKey;
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;

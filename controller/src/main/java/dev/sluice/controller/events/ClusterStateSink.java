@@ -2,6 +2,7 @@ package dev.sluice.controller.events;
 
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestError;
+import dev.sluice.compiler.cluster.ObjectKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Map;

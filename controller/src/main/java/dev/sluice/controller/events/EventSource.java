@@ -2,6 +2,7 @@ package dev.sluice.controller.events;
 
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.ManifestReader;
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.controller.events.DeadLetter.Reason;
 import dev.sluice.controller.events.EventSourceConfig.Mode;

@@ -1,6 +1,7 @@
 package dev.sluice.controller.events;
 
 import dev.sluice.compiler.cluster.ManifestReader;
+import dev.sluice.compiler.cluster.ObjectKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

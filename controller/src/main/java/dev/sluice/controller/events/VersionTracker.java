@@ -1,5 +1,6 @@
 package dev.sluice.controller.events;
 
+import dev.sluice.compiler.cluster.ObjectKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

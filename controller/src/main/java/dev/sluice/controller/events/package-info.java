@@ -1,7 +1,7 @@
 /**
  * The Kafka event stream (DESIGN.md §3): cluster objects travel one topic per kind ({@link
  * dev.sluice.controller.events.TopicNames}), keyed {@code namespace/name} or {@code name} ({@link
- * dev.sluice.controller.events.ObjectKey}), valued with the full object as JSON, deleted by
+ * dev.sluice.compiler.cluster.ObjectKey}), valued with the full object as JSON, deleted by
  * tombstones.
  *
  * <ul>

@@ -6,6 +6,7 @@ import dev.sluice.compiler.audit.Drift;
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.NodeInfo;
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.compile.Change;
 import dev.sluice.compiler.compile.CompiledCluster;
@@ -22,7 +23,6 @@ import dev.sluice.controller.events.EventPosition;
 import dev.sluice.controller.events.EventSource;
 import dev.sluice.controller.events.EventSourceConfig;
 import dev.sluice.controller.events.EventSourceStats;
-import dev.sluice.controller.events.ObjectKey;
 import dev.sluice.controller.events.TopicAdmin;
 import dev.sluice.southbound.channel.OpenFlowServer;
 import dev.sluice.southbound.channel.PortStatus;
@@ -864,8 +864,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public List<ManifestError> delete(ObjectKey key, EventPosition position) {
-      return onState(
-          () -> applyChange(Change.delete(key.kind(), key.namespace(), key.name()), key, position));
+      return onState(() -> applyChange(Change.delete(key), key, position));
     }
   }
 

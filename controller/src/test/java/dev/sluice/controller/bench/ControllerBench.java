@@ -1,7 +1,7 @@
 package dev.sluice.controller.bench;
 
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.controller.events.EventPosition;
-import dev.sluice.controller.events.ObjectKey;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
 import dev.sluice.controller.kafkatest.EmbeddedKafka;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.compiler.cluster.ManifestReader;
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.controller.events.EventSourceConfig.StartFrom;
 import dev.sluice.controller.kafkatest.EmbeddedKafka;

@@ -2,6 +2,7 @@ package dev.sluice.controller.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import org.junit.jupiter.api.Test;
 

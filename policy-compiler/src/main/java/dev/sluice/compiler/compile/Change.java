@@ -1,5 +1,6 @@
 package dev.sluice.compiler.compile;
 
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -16,11 +17,9 @@ public sealed interface Change {
   /**
    * Delete an object.
    *
-   * @param kind its kind
-   * @param namespace its namespace ({@code ""} for cluster-scoped kinds)
-   * @param name its name
+   * @param key its identity
    */
-  record Delete(ObjectKind kind, String namespace, String name) implements Change {}
+  record Delete(ObjectKey key) implements Change {}
 
   /** An add or update. */
   static Change upsert(HasMetadata object) {
@@ -28,7 +27,12 @@ public sealed interface Change {
   }
 
   /** A delete. */
+  static Change delete(ObjectKey key) {
+    return new Delete(key);
+  }
+
+  /** A delete of {@code kind namespace/name} ({@code ""} namespace for cluster-scoped kinds). */
   static Change delete(ObjectKind kind, String namespace, String name) {
-    return new Delete(kind, namespace, name);
+    return new Delete(new ObjectKey(kind, namespace, name));
   }
 }

@@ -152,13 +152,13 @@ public final class CompiledCluster {
       ns = Objects.requireNonNullElse(obj.getMetadata().getNamespace(), "");
       name = obj.getMetadata().getName();
     } else if (change instanceof Change.Delete d) {
-      r = e.state.delete(d.kind(), d.namespace(), d.name());
+      r = e.state.delete(d.key().kind(), d.key().namespace(), d.key().name());
       if (r.state() == e.state) {
         return unchanged(r.errors());
       }
-      kind = d.kind();
-      ns = d.namespace();
-      name = d.name();
+      kind = d.key().kind();
+      ns = d.key().namespace();
+      name = d.key().name();
     } else {
       throw new IllegalArgumentException("unknown change " + change);
     }

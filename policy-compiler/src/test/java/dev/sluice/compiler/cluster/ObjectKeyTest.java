@@ -1,10 +1,8 @@
-package dev.sluice.controller.events;
+package dev.sluice.compiler.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.compiler.cluster.ManifestReader;
-import dev.sluice.compiler.cluster.ObjectKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

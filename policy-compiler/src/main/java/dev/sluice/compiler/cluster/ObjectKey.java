@@ -1,6 +1,5 @@
-package dev.sluice.controller.events;
+package dev.sluice.compiler.cluster;
 
-import dev.sluice.compiler.cluster.ObjectKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Locale;
 
