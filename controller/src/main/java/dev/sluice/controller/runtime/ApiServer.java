@@ -283,7 +283,7 @@ final class ApiServer implements AutoCloseable {
                   prov.origins(f.cookie()).stream()
                       .anyMatch(
                           o ->
-                              o.kind().equals(kind.getValue())
+                              o.kindText().equals(kind.getValue())
                                   && (o.namespace() + "/" + o.name()).equals(key)));
     }
     return p;

@@ -86,7 +86,7 @@ final class AuditJson {
       Provenance.Origin o = a.origin();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("category", o.category().name().toLowerCase(Locale.ROOT));
-      m.put("kind", o.kind());
+      m.put("kind", o.kindText());
       m.put("namespace", o.namespace());
       m.put("name", o.name());
       Provenance.RuleRef r = o.rule();

@@ -77,7 +77,7 @@ public record Attribution(Provenance.Origin origin, @Nullable String clause) {
    */
   public String describe() {
     StringBuilder sb = new StringBuilder();
-    sb.append(origin.kind());
+    sb.append(origin.kindText());
     String obj =
         origin.namespace().isEmpty() ? origin.name() : origin.namespace() + "/" + origin.name();
     sb.append(' ').append(obj);

@@ -9,6 +9,7 @@ import dev.sluice.compiler.cluster.NetworkPolicyInfo;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo.Peer;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo.PolicyRule;
 import dev.sluice.compiler.cluster.NodeInfo;
+import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.cluster.PortRef;
@@ -16,6 +17,11 @@ import dev.sluice.compiler.compile.NetworkPolicyCompiler.Conj;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.Direction;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.RuleId;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.RulePlan;
+import dev.sluice.compiler.compile.Unit.IsolationUnit;
+import dev.sluice.compiler.compile.Unit.NodeUnit;
+import dev.sluice.compiler.compile.Unit.PodUnit;
+import dev.sluice.compiler.compile.Unit.RouteUnit;
+import dev.sluice.compiler.compile.Unit.RuleUnit;
 import dev.sluice.compiler.flow.Action;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.Match;
@@ -25,14 +31,11 @@ import dev.sluice.compiler.pipeline.Cookie.Category;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.compiler.pipeline.Table;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -212,12 +215,12 @@ public final class CompiledCluster {
 
   /** Nodes that have flows, sorted. */
   public Set<String> nodes() {
-    return Collections.unmodifiableSet(new TreeSet<>(live().tables.keySet()));
+    return Collections.unmodifiableSet(new TreeSet<>(live().flows.nodes()));
   }
 
   /** The flows of {@code node} (empty when unknown). */
   public NodeFlows flows(String node) {
-    return live().nodeFlows(node);
+    return live().flows.nodeFlows(node);
   }
 
   /** The ports used for {@code node}. */
@@ -265,15 +268,13 @@ public final class CompiledCluster {
 
     long patchedRules;
 
-    // Flows.
-    final HashMap<String, Map<String, Collection<Flow>>> unitFlows = new HashMap<>();
-    final TreeMap<String, NodeTable> tables = new TreeMap<>();
-    final HashMap<String, NodeFlows> cache = new HashMap<>();
+    final DesiredFlowTable flows;
 
     Engine(CompilerConfig config, PortSource portSource, ConjIdAllocator alloc) {
       this.config = config;
       this.portSource = portSource;
       this.alloc = alloc;
+      this.flows = new DesiredFlowTable(config);
     }
 
     // ---------------------------------------------------------------- ClusterView
@@ -331,21 +332,21 @@ public final class CompiledCluster {
         ports.put(n.name(), portsFor(n.name()));
       }
       for (NetworkPolicyInfo p : s.networkPolicies()) {
-        policiesByNs.computeIfAbsent(p.namespace(), k -> new TreeMap<>()).put(p.key(), p);
+        policiesByNs.computeIfAbsent(p.namespace(), k -> new TreeMap<>()).put(p.name(), p);
       }
-      Touch touch = new Touch();
       for (NodeInfo n : s.nodes()) {
-        replaceUnit("node:" + n.name(), nodeUnit(n.name()), touch);
+        flows.replace(new NodeUnit(n.name()), nodeUnit(n.name()));
         for (NodeInfo m : s.nodes()) {
           if (!m.name().equals(n.name())) {
-            replaceUnit(routeUnitId(n.name(), m.name()), routeUnit(n.name(), m.name()), touch);
+            flows.replace(new RouteUnit(n.name(), m.name()), routeUnit(n.name(), m.name()));
           }
         }
       }
       for (TreeMap<String, PodInfo> pods : podsByNs.values()) {
         for (PodInfo p : pods.values()) {
-          replaceUnit("pod:" + p.key(), podUnit(p.key()), touch);
-          replaceUnit("iso:" + p.key(), isoUnit(p.key()), touch);
+          ObjectKey key = podKey(p);
+          flows.replace(new PodUnit(key), podUnit(key));
+          flows.replace(new IsolationUnit(key), isoUnit(key));
         }
       }
       List<String> keys = new ArrayList<>();
@@ -363,10 +364,10 @@ public final class CompiledCluster {
       }
       alloc.addAll(keys);
       for (RulePlan plan : plans.values()) {
-        replaceUnit(ruleUnitId(plan.id()), emit(plan), touch);
+        flows.replace(new RuleUnit(plan.id()), emit(plan));
       }
       selected.clear(); // only a cache for this pass: not worth its heap between changes
-      finish(touch, false);
+      flows.finish(false);
     }
 
     // ---------------------------------------------------------------- incremental
@@ -415,11 +416,11 @@ public final class CompiledCluster {
       Set<String> nodes = new TreeSet<>();
       if (p0 != null) {
         nodes.add(p0.nodeName());
-        d.pods.add(p0.key());
+        d.pods.add(podKey(p0));
       }
       if (p1 != null) {
         nodes.add(p1.nodeName());
-        d.pods.add(p1.key());
+        d.pods.add(podKey(p1));
       }
       for (String n : nodes) {
         renumber(n, d);
@@ -428,7 +429,7 @@ public final class CompiledCluster {
 
     /** Units that read pod {@code p} (as applied-to or peer). */
     private void dependents(PodInfo p, Dirty d) {
-      d.pods.add(p.key());
+      d.pods.add(podKey(p));
       for (NetworkPolicyInfo pol : policiesIn(p.namespace())) {
         if (NetworkPolicyCompiler.selects(pol, p)) {
           d.rules.addAll(NetworkPolicyCompiler.ruleIds(pol));
@@ -464,7 +465,7 @@ public final class CompiledCluster {
     private void podDependents(@Nullable PodInfo p0, @Nullable PodInfo p1, Dirty d) {
       PodInfo any = p0 != null ? p0 : Objects.requireNonNull(p1);
       String ns = any.namespace();
-      d.pods.add(any.key());
+      d.pods.add(podKey(any));
       for (NetworkPolicyInfo pol : policiesIn(ns)) {
         boolean s0 = p0 != null && NetworkPolicyCompiler.selects(pol, p0);
         boolean s1 = p1 != null && NetworkPolicyCompiler.selects(pol, p1);
@@ -648,15 +649,12 @@ public final class CompiledCluster {
     }
 
     /** Makes the flow edits of a patched rule on its unit (all nodes for peer edits). */
-    private void applyEdits(RuleId id, List<FlowEdit> edits, Touch touch) {
+    private void applyEdits(RuleId id, List<FlowEdit> edits) {
       if (edits.isEmpty()) {
         return;
       }
-      String unit = ruleUnitId(id);
-      Map<String, Collection<Flow>> stored = unitFlows.get(unit);
-      if (stored == null) {
-        stored = new TreeMap<>();
-      }
+      RuleUnit unit = new RuleUnit(id);
+      Collection<String> ruleNodes = flows.nodesOf(unit);
       Conj conj = plans.get(id).conjs().get(0);
       long conjId = alloc.id(conj.conjKey());
       long cookie = Cookie.of(config.round(), Category.POLICY, conjId);
@@ -673,39 +671,12 @@ public final class CompiledCluster {
                 cookie,
                 e.match(),
                 List.of(new Action.Conjunction(conjId, e.peer() ? peerClause : appliedClause, n)));
-        Collection<String> nodes =
-            e.node() == null ? List.copyOf(stored.keySet()) : List.of(e.node());
+        Collection<String> nodes = e.node() == null ? ruleNodes : List.of(e.node());
         for (String node : nodes) {
-          Collection<Flow> c = stored.get(node);
-          if (c == null) {
-            throw new IllegalStateException("patching " + unit + " on " + node + ": no flows");
-          }
-          KeyedFlows kf;
-          if (c instanceof KeyedFlows k) {
-            kf = k;
-          } else {
-            kf = new KeyedFlows(c);
-            stored.put(node, kf);
-          }
-          NodeTable t = Objects.requireNonNull(tables.get(node));
-          Flow.Key key = f.key();
-          touch.see(node, key, t);
           if (e.add()) {
-            if (kf.byKey.putIfAbsent(key, f) != null) {
-              throw new IllegalStateException("patching " + unit + ": " + f + " already there");
-            }
-            t.contrib.computeIfAbsent(key, k -> new HashMap<>(2)).put(unit, f);
+            flows.addFlow(unit, node, f);
           } else {
-            if (kf.byKey.remove(key) == null) {
-              throw new IllegalStateException("patching " + unit + ": no " + f);
-            }
-            HashMap<String, Flow> cm = t.contrib.get(key);
-            if (cm != null) {
-              cm.remove(unit);
-              if (cm.isEmpty()) {
-                t.contrib.remove(key);
-              }
-            }
+            flows.removeFlow(unit, node, f);
           }
         }
       }
@@ -725,7 +696,7 @@ public final class CompiledCluster {
       }
       for (PodInfo p : podsByNode.getOrDefault(node, new TreeMap<>()).values()) {
         if (!old.port(p.interfaceName()).equals(now.port(p.interfaceName()))) {
-          d.pods.add(p.key());
+          d.pods.add(podKey(p));
           for (NetworkPolicyInfo pol : policiesIn(p.namespace())) {
             if (NetworkPolicyCompiler.selects(pol, p)) {
               d.rules.addAll(NetworkPolicyCompiler.ruleIds(pol));
@@ -736,7 +707,7 @@ public final class CompiledCluster {
       d.nodes.add(node); // gateway/tunnel ports may have moved
       for (NodeInfo m : state.nodes()) {
         if (!m.name().equals(node)) {
-          d.routes.add(List.of(node, m.name()));
+          d.routes.add(new RouteUnit(node, m.name()));
         }
       }
     }
@@ -770,8 +741,8 @@ public final class CompiledCluster {
       next.nodes().forEach(n -> all.add(n.name()));
       for (String m : all) {
         if (!m.equals(name)) {
-          d.routes.add(List.of(m, name));
-          d.routes.add(List.of(name, m));
+          d.routes.add(new RouteUnit(m, name));
+          d.routes.add(new RouteUnit(name, m));
         }
       }
     }
@@ -786,9 +757,9 @@ public final class CompiledCluster {
       TreeMap<String, NetworkPolicyInfo> inNs =
           policiesByNs.computeIfAbsent(ns, k -> new TreeMap<>());
       if (p1 != null) {
-        inNs.put(p1.key(), p1);
+        inNs.put(p1.name(), p1);
       } else if (p0 != null) {
-        inNs.remove(p0.key());
+        inNs.remove(p0.name());
       }
       for (NetworkPolicyInfo p : new NetworkPolicyInfo[] {p0, p1}) {
         if (p == null) {
@@ -797,7 +768,7 @@ public final class CompiledCluster {
         d.rules.addAll(NetworkPolicyCompiler.ruleIds(p));
         for (PodInfo pod : podsIn(ns)) {
           if (NetworkPolicyCompiler.selects(p, pod)) {
-            d.isos.add(pod.key());
+            d.isos.add(podKey(pod));
           }
         }
       }
@@ -806,20 +777,19 @@ public final class CompiledCluster {
     // ---------------------------------------------------------------- recompute
 
     private Map<String, FlowDiff> recompute(Dirty d) {
-      Touch touch = new Touch();
       for (String n : d.nodes) {
-        replaceUnit("node:" + n, nodeUnit(n), touch);
+        flows.replace(new NodeUnit(n), nodeUnit(n));
       }
-      for (List<String> r : d.routes) {
-        replaceUnit(routeUnitId(r.get(0), r.get(1)), routeUnit(r.get(0), r.get(1)), touch);
+      for (RouteUnit r : d.routes) {
+        flows.replace(r, routeUnit(r.node(), r.peer()));
       }
-      for (String key : d.pods) {
-        replaceUnit("pod:" + key, podUnit(key), touch);
-        replaceUnit("iso:" + key, isoUnit(key), touch);
+      for (ObjectKey key : d.pods) {
+        flows.replace(new PodUnit(key), podUnit(key));
+        flows.replace(new IsolationUnit(key), isoUnit(key));
       }
-      for (String key : d.isos) {
+      for (ObjectKey key : d.isos) {
         if (!d.pods.contains(key)) {
-          replaceUnit("iso:" + key, isoUnit(key), touch);
+          flows.replace(new IsolationUnit(key), isoUnit(key));
         }
       }
       // Pod changes: patch the rules that allow it (peer/applied-to clause flows), else replan.
@@ -865,7 +835,7 @@ public final class CompiledCluster {
           registerPeers(id, pol);
           emit.add(id); // even with an equal plan: ports or node placement may have moved
         } else {
-          replaceUnit(ruleUnitId(id), Map.of(), touch);
+          flows.replace(new RuleUnit(id), Map.of());
         }
       }
       for (String k : movedKeys) {
@@ -876,15 +846,15 @@ public final class CompiledCluster {
       }
       for (Map.Entry<RuleId, List<FlowEdit>> e : patched.entrySet()) {
         if (!emit.contains(e.getKey())) {
-          applyEdits(e.getKey(), e.getValue(), touch);
+          applyEdits(e.getKey(), e.getValue());
           patchedRules++;
         }
       }
       for (RuleId id : emit) {
-        replaceUnit(ruleUnitId(id), emit(plans.get(id)), touch);
+        flows.replace(new RuleUnit(id), emit(plans.get(id)));
       }
       selected.clear();
-      return finish(touch, true);
+      return flows.finish(true);
     }
 
     // ---------------------------------------------------------------- units
@@ -908,7 +878,7 @@ public final class CompiledCluster {
       return Map.of(node, PodConnectivityCompiler.remoteNodeFlows(ctx, r.get()));
     }
 
-    private Map<String, List<Flow>> podUnit(String key) {
+    private Map<String, List<Flow>> podUnit(ObjectKey key) {
       PodInfo p = attachedPod(key);
       if (p == null) {
         return Map.of();
@@ -921,7 +891,7 @@ public final class CompiledCluster {
       return Map.of(p.nodeName(), PodConnectivityCompiler.podFlows(ctx, p, port.getAsLong()));
     }
 
-    private Map<String, List<Flow>> isoUnit(String key) {
+    private Map<String, List<Flow>> isoUnit(ObjectKey key) {
       PodInfo p = attachedPod(key);
       if (p == null) {
         return Map.of();
@@ -962,10 +932,9 @@ public final class CompiledCluster {
       return portSource.ports(node, podsByNode.getOrDefault(node, new TreeMap<>()).values());
     }
 
-    private @Nullable PodInfo attachedPod(String key) {
-      String[] nsName = key.split("/", 2);
-      TreeMap<String, PodInfo> m = podsByNs.get(nsName[0]);
-      return m == null ? null : m.get(nsName[1]);
+    private @Nullable PodInfo attachedPod(ObjectKey key) {
+      TreeMap<String, PodInfo> m = podsByNs.get(key.namespace());
+      return m == null ? null : m.get(key.name());
     }
 
     private Collection<NetworkPolicyInfo> policiesIn(String ns) {
@@ -973,10 +942,9 @@ public final class CompiledCluster {
       return m == null ? List.of() : m.values();
     }
 
-    private @Nullable NetworkPolicyInfo policy(String key) {
-      String[] nsName = key.split("/", 2);
-      TreeMap<String, NetworkPolicyInfo> m = policiesByNs.get(nsName[0]);
-      return m == null ? null : m.get(key);
+    private @Nullable NetworkPolicyInfo policy(ObjectKey key) {
+      TreeMap<String, NetworkPolicyInfo> m = policiesByNs.get(key.namespace());
+      return m == null ? null : m.get(key.name());
     }
 
     private void indexPod(PodInfo p) {
@@ -1026,7 +994,7 @@ public final class CompiledCluster {
     private void deregisterPeers(RuleId id) {
       allPodRules.remove(id);
       nsSelectorRules.remove(id);
-      String ns = id.policy().split("/", 2)[0];
+      String ns = id.policy().namespace();
       Set<RuleId> s = peerRulesByNs.get(ns);
       if (s != null) {
         s.remove(id);
@@ -1036,255 +1004,23 @@ public final class CompiledCluster {
       }
     }
 
-    private static String routeUnitId(String node, String remote) {
-      return "route:" + node + ":" + remote;
-    }
-
-    private static String ruleUnitId(RuleId id) {
-      return "rule:" + id;
-    }
-
-    // ---------------------------------------------------------------- contributions and diffs
-
-    private void replaceUnit(String unit, Map<String, List<Flow>> now, Touch touch) {
-      Map<String, Collection<Flow>> old = unitFlows.remove(unit);
-      if (old != null) {
-        old.forEach(
-            (node, flows) -> {
-              NodeTable t = tables.get(node);
-              if (t == null) {
-                return;
-              }
-              for (Flow f : flows) {
-                touch.see(node, f.key(), t);
-                HashMap<String, Flow> c = t.contrib.get(f.key());
-                if (c != null) {
-                  c.remove(unit);
-                  if (c.isEmpty()) {
-                    t.contrib.remove(f.key());
-                  }
-                }
-              }
-            });
-      }
-      if (now.isEmpty()) {
-        return;
-      }
-      Map<String, Collection<Flow>> stored = new TreeMap<>();
-      now.forEach(
-          (node, flows) -> {
-            if (flows.isEmpty()) {
-              return;
-            }
-            NodeTable t = tables.computeIfAbsent(node, k -> new NodeTable());
-            LinkedHashMap<Flow.Key, Flow> own = new LinkedHashMap<>();
-            for (Flow f : flows) {
-              own.merge(f.key(), f, FlowMerger::merge);
-            }
-            for (Flow f : own.values()) {
-              touch.see(node, f.key(), t);
-              t.contrib.computeIfAbsent(f.key(), k -> new HashMap<>(2)).put(unit, f);
-            }
-            stored.put(node, List.copyOf(own.values()));
-          });
-      unitFlows.put(unit, stored);
-    }
-
-    /**
-     * Merges the touched keys into the node tables (and re-tiers rule tables); with {@code
-     * wantDiffs}, also returns what changed per node (a cold compile does not need it: sorting a
-     * million added flows was most of its cost).
-     */
-    private Map<String, FlowDiff> finish(Touch touch, boolean wantDiffs) {
-      Map<String, FlowDiff> diffs = new TreeMap<>();
-      for (Map.Entry<String, Map<Flow.Key, Optional<Flow>>> e : touch.seen.entrySet()) {
-        String node = e.getKey();
-        NodeTable t = tables.get(node);
-        if (t == null) {
-          continue;
-        }
-        NodeFlows before = cache.remove(node);
-        List<Flow> added = new ArrayList<>();
-        List<Flow> removed = new ArrayList<>();
-        Set<Integer> policyTables = new TreeSet<>();
-        for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
-          Flow.Key key = k.getKey();
-          HashMap<String, Flow> c = t.contrib.get(key);
-          Flow now = c == null ? null : FlowMerger.mergeContributions(c);
-          if (now == null) {
-            t.merged.remove(key);
-          } else {
-            t.merged.put(key, now);
-          }
-          if (isRuleTable(key.table())) {
-            policyTables.add(key.table());
-            continue;
-          }
-          Flow old = k.getValue().orElse(null);
-          if (!Objects.equals(old, now)) {
-            if (old != null) {
-              removed.add(old);
-            }
-            if (now != null) {
-              added.add(now);
-            }
-          }
-        }
-        for (int table : policyTables) {
-          List<Flow> oldView = t.views.get(table);
-          boolean needTier = oldView != null;
-          if (!needTier) {
-            for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
-              Flow f = t.merged.get(k.getKey());
-              if (k.getKey().table() == table
-                  && f != null
-                  && FlowMerger.estimateBytes(f) > config.maxMessageBytes()) {
-                needTier = true;
-                break;
-              }
-            }
-          }
-          if (!needTier) {
-            for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
-              if (k.getKey().table() != table) {
-                continue;
-              }
-              Flow old = k.getValue().orElse(null);
-              Flow now = t.merged.get(k.getKey());
-              if (!Objects.equals(old, now)) {
-                if (old != null) {
-                  removed.add(old);
-                }
-                if (now != null) {
-                  added.add(now);
-                }
-              }
-            }
-            continue;
-          }
-          if (oldView == null) {
-            // Reconstruct the untiered table before this change.
-            TreeMap<Flow.Key, Flow> untiered = t.merged.sorted(table);
-            for (Map.Entry<Flow.Key, Optional<Flow>> k : e.getValue().entrySet()) {
-              if (k.getKey().table() == table) {
-                if (k.getValue().isPresent()) {
-                  untiered.put(k.getKey(), k.getValue().get());
-                } else {
-                  untiered.remove(k.getKey());
-                }
-              }
-            }
-            oldView = List.copyOf(untiered.values());
-          }
-          List<Flow> sortedTable = List.copyOf(t.merged.sorted(table).values());
-          List<Flow> newView =
-              FlowMerger.tier(
-                  sortedTable, NetworkPolicyCompiler.PRIORITY_CLAUSE, config.maxMessageBytes());
-          boolean tiered = !newView.equals(sortedTable);
-          if (tiered) {
-            t.views.put(table, newView);
-          } else {
-            t.views.remove(table);
-          }
-          Set<Flow> o = new HashSet<>(oldView);
-          Set<Flow> n = new HashSet<>(newView);
-          for (Flow f : oldView) {
-            if (!n.contains(f)) {
-              removed.add(f);
-            }
-          }
-          for (Flow f : newView) {
-            if (!o.contains(f)) {
-              added.add(f);
-            }
-          }
-        }
-        if (wantDiffs && (!added.isEmpty() || !removed.isEmpty())) {
-          added.sort(BY_KEY);
-          removed.sort(BY_KEY);
-          diffs.put(node, new FlowDiff(added, removed));
-        }
-        if (t.contrib.isEmpty()) {
-          tables.remove(node);
-        } else if (before != null && wantDiffs) {
-          // added/removed are exactly what changed in the node's output: patch the sorted list
-          // (O(n)) instead of re-sorting every flow of the node by match text.
-          cache.put(
-              node, added.isEmpty() && removed.isEmpty() ? before : patch(before, added, removed));
-        }
-      }
-      return diffs;
-    }
-
-    /** {@link Flow.Key} order without allocating a key per comparison. */
-    static final java.util.Comparator<Flow> BY_KEY =
-        (a, b) -> {
-          int c = Integer.compare(a.table(), b.table());
-          if (c == 0) {
-            c = Integer.compare(b.priority(), a.priority());
-          }
-          return c != 0 ? c : a.match().compareTo(b.match());
-        };
-
-    private static boolean isRuleTable(int table) {
-      return table == Table.EGRESS_RULE.id() || table == Table.INGRESS_RULE.id();
-    }
-
-    /** {@code before} without {@code removed}, with {@code added} (sorted by key) merged in. */
-    private static NodeFlows patch(NodeFlows before, List<Flow> added, List<Flow> removed) {
-      Set<Flow> gone = new HashSet<>(removed);
-      List<Flow> out = new ArrayList<>(before.flows().size() + added.size());
-      int i = 0;
-      for (Flow f : before.flows()) {
-        if (gone.contains(f)) {
-          continue;
-        }
-        while (i < added.size() && BY_KEY.compare(added.get(i), f) < 0) {
-          out.add(added.get(i++));
-        }
-        out.add(f);
-      }
-      while (i < added.size()) {
-        out.add(added.get(i++));
-      }
-      return new NodeFlows(before.node(), out, before.groups());
-    }
-
-    NodeFlows nodeFlows(String node) {
-      NodeFlows cached = cache.get(node);
-      if (cached != null) {
-        return cached;
-      }
-      NodeTable t = tables.get(node);
-      if (t == null) {
-        return new NodeFlows(node, List.of(), List.of());
-      }
-      List<Flow> flows = new ArrayList<>();
-      for (Flow f : t.merged.values()) {
-        if (!t.views.containsKey(f.table())) {
-          flows.add(f);
-        }
-      }
-      t.views.values().forEach(flows::addAll);
-      NodeFlows nf = new NodeFlows(node, flows, List.of());
-      cache.put(node, nf);
-      return nf;
+    private static ObjectKey podKey(PodInfo p) {
+      return new ObjectKey(ObjectKind.POD, p.namespace(), p.name());
     }
 
     Provenance provenance() {
       Provenance.Builder b = new Provenance.Builder();
-      for (Map.Entry<String, Map<String, Collection<Flow>>> e :
-          new TreeMap<>(unitFlows).entrySet()) {
-        String unit = e.getKey();
-        if (unit.startsWith("rule:")) {
-          continue;
-        }
-        for (Collection<Flow> flows : e.getValue().values()) {
-          for (Flow f : flows) {
-            b.add(f.cookie(), originOf(unit, f.cookie()));
-          }
-        }
-      }
+      flows.forEachUnit(
+          (unit, byNode) -> {
+            for (Collection<Flow> fs : byNode.values()) {
+              for (Flow f : fs) {
+                Provenance.Origin o = unit.origin(f.cookie());
+                if (o != null) {
+                  b.add(f.cookie(), o);
+                }
+              }
+            }
+          });
       for (RulePlan plan : plans.values()) {
         Map<String, Long> ids = new HashMap<>();
         NetworkPolicyCompiler.conjKeys(plan).forEach(k -> ids.put(k, alloc.id(k)));
@@ -1295,50 +1031,6 @@ public final class CompiledCluster {
       }
       return b.build();
     }
-
-    /** Skeleton flows (object id 0) belong to the pipeline, the others to the unit's object. */
-    private static Provenance.Origin originOf(String unit, long cookie) {
-      Category c = Cookie.category(cookie);
-      if (Cookie.objectId(cookie) == 0) {
-        return new Provenance.Origin(c, "Pipeline", "", "br-int", null);
-      }
-      String[] parts = unit.split(":", 2);
-      String rest = parts[1];
-      return switch (parts[0]) {
-        case "node" -> new Provenance.Origin(c, "Node", "", rest, null);
-        case "route" -> new Provenance.Origin(c, "Node", "", rest.split(":", 2)[1], null);
-        case "pod", "iso" -> podOrigin(c, rest);
-        default -> throw new IllegalStateException("unknown unit " + unit);
-      };
-    }
-
-    private static Provenance.Origin podOrigin(Category c, String key) {
-      String[] nsName = key.split("/", 2);
-      return new Provenance.Origin(c, "Pod", nsName[0], nsName[1], null);
-    }
-  }
-
-  /** The keys whose merged flow may change, with their merged flow before the change. */
-  private static final class Touch {
-    final TreeMap<String, Map<Flow.Key, Optional<Flow>>> seen = new TreeMap<>();
-
-    void see(String node, Flow.Key key, NodeTable t) {
-      seen.computeIfAbsent(node, k -> new HashMap<>())
-          .computeIfAbsent(key, k -> Optional.ofNullable(t.merged.get(key)));
-    }
-  }
-
-  /** One node's contributions, merged flows and split (tiered) rule tables. */
-  private static final class NodeTable {
-    /**
-     * Flow key → contributing unit → its flow. Unordered: the merge needs only the smallest unit id
-     * ({@link FlowMerger#mergeContributions}), and hashing beats a sorted map of thousands of units
-     * under a shared clause flow.
-     */
-    final HashMap<Flow.Key, HashMap<String, Flow>> contrib = new HashMap<>();
-
-    final MergedFlows merged = new MergedFlows();
-    final TreeMap<Integer, List<Flow>> views = new TreeMap<>();
   }
 
   /**
@@ -1351,49 +1043,12 @@ public final class CompiledCluster {
    */
   private record FlowEdit(@Nullable String node, Match match, boolean add, boolean peer) {}
 
-  /**
-   * Merged flows by key, hashed per table. Sorted by key only where order matters (tiering a rule
-   * table, and {@link NodeFlows}): a sorted map ordered by match text made every get/put a chain of
-   * string comparisons, most of an incremental recompile of a 200k-flow node.
-   */
-  private static final class MergedFlows {
-    private final HashMap<Integer, HashMap<Flow.Key, Flow>> byTable = new HashMap<>();
-
-    @Nullable Flow get(Flow.Key key) {
-      HashMap<Flow.Key, Flow> m = byTable.get(key.table());
-      return m == null ? null : m.get(key);
-    }
-
-    void put(Flow.Key key, Flow f) {
-      byTable.computeIfAbsent(key.table(), k -> new HashMap<>()).put(key, f);
-    }
-
-    void remove(Flow.Key key) {
-      HashMap<Flow.Key, Flow> m = byTable.get(key.table());
-      if (m != null && m.remove(key) != null && m.isEmpty()) {
-        byTable.remove(key.table());
-      }
-    }
-
-    /** One table, sorted by key. */
-    TreeMap<Flow.Key, Flow> sorted(int table) {
-      return new TreeMap<>(byTable.getOrDefault(table, new HashMap<>()));
-    }
-
-    /** Every flow, in no particular order. */
-    List<Flow> values() {
-      List<Flow> out = new ArrayList<>();
-      byTable.values().forEach(m -> out.addAll(m.values()));
-      return out;
-    }
-  }
-
   /** Units to recompute. */
   private static final class Dirty {
     final Set<String> nodes = new TreeSet<>();
-    final Set<List<String>> routes = new HashSet<>();
-    final Set<String> pods = new TreeSet<>();
-    final Set<String> isos = new TreeSet<>();
+    final Set<RouteUnit> routes = new HashSet<>();
+    final Set<ObjectKey> pods = new HashSet<>();
+    final Set<ObjectKey> isos = new HashSet<>();
     final Set<RuleId> rules = new TreeSet<>();
 
     /** Rules a pod change enters or leaves, to patch instead of replanning (unless in rules). */
@@ -1414,29 +1069,5 @@ public final class CompiledCluster {
     @Nullable PodInfo appliedNew;
     @Nullable PodInfo peerOld;
     @Nullable PodInfo peerNew;
-  }
-
-  /**
-   * A rule unit's flows on one node, by key: what a stored list becomes once a rule is patched (one
-   * peer or applied-to clause flow added or removed in O(1) instead of re-emitting the rule).
-   */
-  private static final class KeyedFlows extends AbstractCollection<Flow> {
-    final LinkedHashMap<Flow.Key, Flow> byKey = new LinkedHashMap<>();
-
-    KeyedFlows(Collection<Flow> flows) {
-      for (Flow f : flows) {
-        byKey.put(f.key(), f);
-      }
-    }
-
-    @Override
-    public Iterator<Flow> iterator() {
-      return Collections.unmodifiableCollection(byKey.values()).iterator();
-    }
-
-    @Override
-    public int size() {
-      return byKey.size();
-    }
   }
 }

@@ -73,9 +73,9 @@ public final class FlowMerger {
    * #merge(Collection)} over the values sorted by key, without sorting them (only the first
    * contributor is order-sensitive).
    */
-  public static Flow mergeContributions(Map<String, Flow> byContributor) {
-    String firstId = null;
-    for (String id : byContributor.keySet()) {
+  static <K extends Comparable<? super K>> Flow mergeContributions(Map<K, Flow> byContributor) {
+    K firstId = null;
+    for (K id : byContributor.keySet()) {
       if (firstId == null || id.compareTo(firstId) < 0) {
         firstId = id;
       }
@@ -88,7 +88,7 @@ public final class FlowMerger {
       return first;
     }
     List<Action.Conjunction> all = null;
-    for (Map.Entry<String, Flow> e : byContributor.entrySet()) {
+    for (Map.Entry<K, Flow> e : byContributor.entrySet()) {
       if (!e.getKey().equals(firstId)) {
         all = addIfConjunctive(all, first, e.getValue());
       }

@@ -9,6 +9,8 @@ import dev.sluice.compiler.cluster.NetworkPolicyInfo.Peer;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo.PolicyPort;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo.PolicyRule;
 import dev.sluice.compiler.cluster.NetworkPolicyInfo.PolicyType;
+import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.cluster.PortRef;
 import dev.sluice.compiler.flow.Action;
@@ -124,24 +126,32 @@ public final class NetworkPolicyCompiler {
   /**
    * The identity of one compiled rule unit: policy, direction, rule index (-1 = deny-all).
    *
-   * @param policy {@code namespace/name}
+   * @param policy the NetworkPolicy
    * @param direction the direction
    * @param index the rule index, -1 for the implied deny-all rule
    */
-  public record RuleId(String policy, Direction direction, int index)
-      implements Comparable<RuleId> {
+  record RuleId(ObjectKey policy, Direction direction, int index) implements Comparable<RuleId> {
+    /** Checks the policy is a NetworkPolicy. */
+    RuleId {
+      if (policy.kind() != ObjectKind.NETWORK_POLICY) {
+        throw new IllegalArgumentException("not a NetworkPolicy: " + policy);
+      }
+    }
+
+    /** Policy text ({@code namespace/name}), then direction, then index. */
     @Override
     public int compareTo(RuleId o) {
-      int c = policy.compareTo(o.policy);
+      int c = Unit.compareText(policy, o.policy);
       if (c == 0) {
         c = direction.compareTo(o.direction);
       }
       return c != 0 ? c : Integer.compare(index, o.index);
     }
 
+    /** {@code namespace/name/direction/index}: the stem of the rule's conj keys. */
     @Override
     public String toString() {
-      return policy + "/" + direction.text() + "/" + index;
+      return policy.key() + "/" + direction.text() + "/" + index;
     }
   }
 
@@ -172,16 +182,17 @@ public final class NetworkPolicyCompiler {
   /** The rule units of {@code policy} (empty when it isolates nothing). */
   public static List<RuleId> ruleIds(NetworkPolicyInfo policy) {
     List<RuleId> out = new ArrayList<>();
+    ObjectKey key = new ObjectKey(ObjectKind.NETWORK_POLICY, policy.namespace(), policy.name());
     for (Direction d : Direction.values()) {
       if (!policy.policyTypes().contains(d.policyType())) {
         continue;
       }
       List<PolicyRule> rules = rules(policy, d);
       if (rules.isEmpty()) {
-        out.add(new RuleId(policy.key(), d, -1));
+        out.add(new RuleId(key, d, -1));
       }
       for (int i = 0; i < rules.size(); i++) {
-        out.add(new RuleId(policy.key(), d, i));
+        out.add(new RuleId(key, d, i));
       }
     }
     return out;
@@ -437,7 +448,6 @@ public final class NetworkPolicyCompiler {
 
   /** The provenance of the conjunctions of a planned rule. */
   public static List<Provenance.Origin> origins(RulePlan plan, Map<String, Long> conjIds) {
-    String[] nsName = plan.id().policy().split("/", 2);
     List<Provenance.Origin> out = new ArrayList<>();
     for (Conj c : plan.conjs()) {
       List<String> clauses =
@@ -445,9 +455,7 @@ public final class NetworkPolicyCompiler {
       out.add(
           new Provenance.Origin(
               Category.POLICY,
-              "NetworkPolicy",
-              nsName[0],
-              nsName[1],
+              plan.id().policy(),
               new Provenance.RuleRef(
                   plan.id().direction().text(),
                   plan.id().index(),

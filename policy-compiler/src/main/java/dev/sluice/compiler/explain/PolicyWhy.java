@@ -182,7 +182,7 @@ public final class PolicyWhy {
     for (SortedSet<Provenance.Origin> origins : compiled.provenance().byCookie().values()) {
       for (Provenance.Origin o : origins) {
         if (o.rule() != null && o.rule().conjId() == conjId) {
-          return o.kind()
+          return o.kindText()
               + " "
               + o.namespace()
               + "/"

@@ -49,7 +49,7 @@ public final class TraceProvenance {
       if (rule != null) {
         Provenance.RuleRef r = rule.rule();
         sb.append(" of ")
-            .append(rule.kind())
+            .append(rule.kindText())
             .append(' ')
             .append(rule.namespace())
             .append('/')

@@ -1,5 +1,6 @@
 package dev.sluice.compiler.pipeline;
 
+import dev.sluice.compiler.cluster.ObjectKey;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -60,27 +61,52 @@ public record Provenance(SortedMap<Long, SortedSet<Origin>> byCookie) {
   }
 
   /**
-   * Where flows come from.
+   * Where flows come from: a cluster object, or (for the skeleton flows every node has, object id
+   * 0) the pipeline of the integration bridge itself.
    *
    * @param category the cookie category
-   * @param kind object kind: {@code Node}, {@code Pod}, {@code NetworkPolicy}, {@code Pipeline}, …
-   * @param namespace namespace, empty for cluster-scoped objects
-   * @param name object name
+   * @param object the object; null for the pipeline skeleton
    * @param rule for NetworkPolicy rule flows, the rule; else null
    */
-  public record Origin(
-      Cookie.Category category, String kind, String namespace, String name, @Nullable RuleRef rule)
+  public record Origin(Cookie.Category category, @Nullable ObjectKey object, @Nullable RuleRef rule)
       implements Comparable<Origin> {
+
+    /** The bridge the skeleton belongs to, as origins print it. */
+    public static final String PIPELINE_BRIDGE = "br-int";
+
+    /** The skeleton flows of the pipeline (object id 0) of {@code category}. */
+    public static Origin pipeline(Cookie.Category category) {
+      return new Origin(category, null, null);
+    }
+
+    /** Whether this is the pipeline skeleton rather than a cluster object. */
+    public boolean isPipeline() {
+      return object == null;
+    }
+
+    /** The kind as printed: {@code Node}, {@code Pod}, {@code NetworkPolicy}, {@code Pipeline}. */
+    public String kindText() {
+      return object == null ? "Pipeline" : object.kind().apiKind();
+    }
+
+    /** The namespace as printed, empty for cluster-scoped objects and the pipeline. */
+    public String namespace() {
+      return object == null ? "" : object.namespace();
+    }
+
+    /** The name as printed ({@value #PIPELINE_BRIDGE} for the pipeline). */
+    public String name() {
+      return object == null ? PIPELINE_BRIDGE : object.name();
+    }
 
     /** {@code kind/namespace/name}. */
     public String objectKey() {
-      return kind + "/" + namespace + "/" + name;
+      return kindText() + "/" + namespace() + "/" + name();
     }
 
     @Override
     public int compareTo(Origin o) {
-      int c = toString().compareTo(o.toString());
-      return c;
+      return toString().compareTo(o.toString());
     }
 
     @Override

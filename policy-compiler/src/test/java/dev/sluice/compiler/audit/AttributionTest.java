@@ -37,7 +37,7 @@ class AttributionTest {
     assertThat(a)
         .allSatisfy(
             x -> {
-              assertThat(x.origin().kind()).isEqualTo("NetworkPolicy");
+              assertThat(x.origin().kindText()).isEqualTo("NetworkPolicy");
               assertThat(x.clause()).isIn("from", "to", "services");
               assertThat(x.describe()).contains("egress rule ").contains(" clause ");
             });
@@ -87,7 +87,7 @@ class AttributionTest {
             .filter(
                 f ->
                     PACKET_WALK.provenance().origins(f.cookie()).stream()
-                        .anyMatch(o -> o.kind().equals("Pod")))
+                        .anyMatch(o -> o.kindText().equals("Pod")))
             .findFirst()
             .orElseThrow();
     assertThat(Attribution.of(pod, PACKET_WALK.provenance()))
