@@ -1,7 +1,6 @@
 package dev.sluice.compiler.compile;
 
 import dev.sluice.compiler.cluster.ClusterState;
-import dev.sluice.compiler.cluster.Ipv4Cidr;
 import dev.sluice.compiler.cluster.LabelSelector;
 import dev.sluice.compiler.cluster.ManifestError;
 import dev.sluice.compiler.cluster.NamespaceInfo;
@@ -13,36 +12,21 @@ import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.cluster.PortRef;
-import dev.sluice.compiler.compile.NetworkPolicyCompiler.Conj;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.Direction;
 import dev.sluice.compiler.compile.NetworkPolicyCompiler.RuleId;
-import dev.sluice.compiler.compile.NetworkPolicyCompiler.RulePlan;
-import dev.sluice.compiler.compile.Unit.IsolationUnit;
-import dev.sluice.compiler.compile.Unit.NodeUnit;
-import dev.sluice.compiler.compile.Unit.PodUnit;
 import dev.sluice.compiler.compile.Unit.RouteUnit;
-import dev.sluice.compiler.compile.Unit.RuleUnit;
-import dev.sluice.compiler.flow.Action;
 import dev.sluice.compiler.flow.Flow;
-import dev.sluice.compiler.flow.Match;
-import dev.sluice.compiler.flow.MatchField;
-import dev.sluice.compiler.pipeline.Cookie;
-import dev.sluice.compiler.pipeline.Cookie.Category;
 import dev.sluice.compiler.pipeline.Provenance;
-import dev.sluice.compiler.pipeline.Table;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -236,7 +220,7 @@ public final class CompiledCluster {
 
   /** Rule units patched (not replanned) for pod changes since the cold compile (tests). */
   long patchedRules() {
-    return live().patchedRules;
+    return live().policy.patchedRules();
   }
 
   /** Cookie → origins of every flow compiled. */
@@ -247,7 +231,7 @@ public final class CompiledCluster {
   // =====================================================================================
 
   /** The mutable state handed from one {@link CompiledCluster} to the next. */
-  private static final class Engine implements ClusterView {
+  static final class Engine implements ClusterView {
     final CompilerConfig config;
     final PortSource portSource;
     final ConjIdAllocator alloc;
@@ -259,14 +243,10 @@ public final class CompiledCluster {
     final HashMap<String, PortMap> ports = new HashMap<>();
     final HashMap<String, TreeMap<String, NetworkPolicyInfo>> policiesByNs = new HashMap<>();
 
-    // Rules.
-    final TreeMap<RuleId, RulePlan> plans = new TreeMap<>();
-    final HashMap<String, RuleId> conjOwner = new HashMap<>();
+    // Rules by what their peers read (the dependency index of policy rules).
     final HashMap<String, Set<RuleId>> peerRulesByNs = new HashMap<>();
     final Set<RuleId> nsSelectorRules = new TreeSet<>();
     final Set<RuleId> allPodRules = new TreeSet<>();
-
-    long patchedRules;
 
     final DesiredFlowTable flows;
 
@@ -275,7 +255,15 @@ public final class CompiledCluster {
       this.portSource = portSource;
       this.alloc = alloc;
       this.flows = new DesiredFlowTable(config);
+      this.policy = new NetworkPolicyFeature(this);
+      this.features = List.of(new PodConnectivityFeature(this), new ServiceFeature(this), policy);
     }
+
+    /** The NetworkPolicy feature (its patch counter and rule provenance). */
+    final NetworkPolicyFeature policy;
+
+    /** Every feature: each owns its units and recomputes them (see {@link Feature}). */
+    final List<Feature> features;
 
     // ---------------------------------------------------------------- ClusterView
 
@@ -334,37 +322,8 @@ public final class CompiledCluster {
       for (NetworkPolicyInfo p : s.networkPolicies()) {
         policiesByNs.computeIfAbsent(p.namespace(), k -> new TreeMap<>()).put(p.name(), p);
       }
-      for (NodeInfo n : s.nodes()) {
-        flows.replace(new NodeUnit(n.name()), nodeUnit(n.name()));
-        for (NodeInfo m : s.nodes()) {
-          if (!m.name().equals(n.name())) {
-            flows.replace(new RouteUnit(n.name(), m.name()), routeUnit(n.name(), m.name()));
-          }
-        }
-      }
-      for (TreeMap<String, PodInfo> pods : podsByNs.values()) {
-        for (PodInfo p : pods.values()) {
-          ObjectKey key = podKey(p);
-          flows.replace(new PodUnit(key), podUnit(key));
-          flows.replace(new IsolationUnit(key), isoUnit(key));
-        }
-      }
-      List<String> keys = new ArrayList<>();
-      for (NetworkPolicyInfo p : s.networkPolicies()) {
-        List<PodInfo> applied = NetworkPolicyCompiler.appliedTo(p, this);
-        for (RuleId id : NetworkPolicyCompiler.ruleIds(p)) {
-          RulePlan plan = NetworkPolicyCompiler.plan(p, id, this, applied);
-          plans.put(id, plan);
-          registerPeers(id, p);
-          for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
-            keys.add(k);
-            conjOwner.put(k, id);
-          }
-        }
-      }
-      alloc.addAll(keys);
-      for (RulePlan plan : plans.values()) {
-        flows.replace(new RuleUnit(plan.id()), emit(plan));
+      for (Feature f : features) {
+        f.compileAll(flows);
       }
       selected.clear(); // only a cache for this pass: not worth its heap between changes
       flows.finish(false);
@@ -473,7 +432,7 @@ public final class CompiledCluster {
           continue;
         }
         for (RuleId id : NetworkPolicyCompiler.ruleIds(pol)) {
-          RulePatch rp = d.patch(id);
+          PodPatch.RulePatch rp = d.patch(id);
           if (s0) {
             rp.appliedOld = p0;
             rp.appliedOldPort = port(Objects.requireNonNull(p0));
@@ -495,7 +454,7 @@ public final class CompiledCluster {
         boolean peer0 = p0 != null && isPeer(pol, rule, p0, nsLabels);
         boolean peer1 = p1 != null && isPeer(pol, rule, p1, nsLabels);
         if (peer0 || peer1) {
-          RulePatch rp = d.patch(id);
+          PodPatch.RulePatch rp = d.patch(id);
           rp.peerOld = peer0 ? p0 : null;
           rp.peerNew = peer1 ? p1 : null;
         }
@@ -511,175 +470,6 @@ public final class CompiledCluster {
         }
       }
       return false;
-    }
-
-    /** Whether a rule resolves named ports (its conjunctions depend on the pods' port groups). */
-    private static boolean hasNamedPorts(NetworkPolicyInfo pol, RuleId id) {
-      if (id.index() < 0) {
-        return false;
-      }
-      return NetworkPolicyCompiler.rules(pol, id.direction()).get(id.index()).ports().stream()
-          .anyMatch(p -> p.port().isPresent() && p.port().get() instanceof PortRef.Named);
-    }
-
-    /**
-     * Applies {@code rp} to the plan of {@code id} if it can be patched: the rule exists, has one
-     * conjunction without named ports, and no node gains its first or loses its last applied-to pod
-     * (that emits or drops the rule's whole flow set on the node). Returns the flow edits to make,
-     * or null when the rule must be replanned instead (then nothing was changed).
-     */
-    private @Nullable List<FlowEdit> patchPlan(RuleId id, RulePatch rp) {
-      RulePlan plan = plans.get(id);
-      NetworkPolicyInfo pol = policy(id.policy());
-      if (plan == null
-          || pol == null
-          || plan.conjs().size() != 1
-          || hasNamedPorts(pol, id)
-          || !NetworkPolicyCompiler.ruleIds(pol).contains(id)) {
-        return null;
-      }
-      Conj conj = plan.conjs().get(0);
-      Direction dir = id.direction();
-      List<FlowEdit> edits = new ArrayList<>();
-      // Applied-to.
-      List<PodInfo> applied = conj.appliedTo();
-      boolean appliedChanges = rp.appliedOld != null || rp.appliedNew != null;
-      OptionalLong newPort = rp.appliedNew == null ? OptionalLong.empty() : port(rp.appliedNew);
-      if (appliedChanges) {
-        String key = (rp.appliedOld != null ? rp.appliedOld : rp.appliedNew).key();
-        Set<String> nodes = new TreeSet<>();
-        if (rp.appliedOld != null && rp.appliedOldPort.isPresent()) {
-          nodes.add(rp.appliedOld.nodeName());
-        }
-        if (rp.appliedNew != null && newPort.isPresent()) {
-          nodes.add(rp.appliedNew.nodeName());
-        }
-        for (String n : nodes) {
-          int others = 0;
-          for (PodInfo p : applied) {
-            if (p.key().equals(key) || !p.nodeName().equals(n)) {
-              continue;
-            }
-            OptionalLong q = port(p);
-            if (q.isEmpty()) {
-              continue;
-            }
-            others++;
-            if (q.equals(rp.appliedOldPort) || q.equals(newPort)) {
-              return null; // two pods on one port: their clause flow is shared
-            }
-          }
-          boolean before =
-              others > 0
-                  || (rp.appliedOld != null
-                      && rp.appliedOldPort.isPresent()
-                      && rp.appliedOld.nodeName().equals(n));
-          boolean after =
-              others > 0
-                  || (rp.appliedNew != null
-                      && newPort.isPresent()
-                      && rp.appliedNew.nodeName().equals(n));
-          if (before != after) {
-            return null;
-          }
-        }
-        List<PodInfo> next = new ArrayList<>(applied.size() + 1);
-        for (PodInfo p : applied) {
-          if (!p.key().equals(key)) {
-            next.add(p);
-          }
-        }
-        if (rp.appliedNew != null) {
-          int i = 0;
-          while (i < next.size() && next.get(i).name().compareTo(rp.appliedNew.name()) < 0) {
-            i++;
-          }
-          next.add(i, rp.appliedNew);
-        }
-        applied = List.copyOf(next);
-        if (rp.appliedOld != null && rp.appliedOldPort.isPresent()) {
-          edits.add(
-              new FlowEdit(
-                  rp.appliedOld.nodeName(),
-                  appliedMatch(dir, rp.appliedOld, rp.appliedOldPort.getAsLong()),
-                  false,
-                  false));
-        }
-        if (rp.appliedNew != null && newPort.isPresent()) {
-          edits.add(
-              new FlowEdit(
-                  rp.appliedNew.nodeName(),
-                  appliedMatch(dir, rp.appliedNew, newPort.getAsLong()),
-                  true,
-                  false));
-        }
-      }
-      // Peers: the pod's /32 leaves or enters the set (unless an ipBlock also names it; pod IPs
-      // are unique in a snapshot).
-      SortedSet<Ipv4Cidr> peers = conj.peers();
-      Ipv4Cidr c0 = rp.peerOld == null ? null : Ipv4Cidr.host(rp.peerOld.ip());
-      Ipv4Cidr c1 = rp.peerNew == null ? null : Ipv4Cidr.host(rp.peerNew.ip());
-      List<Ipv4Cidr> blocks = new ArrayList<>();
-      if (c0 != null || c1 != null) {
-        for (Peer peer : NetworkPolicyCompiler.rules(pol, dir).get(id.index()).peers()) {
-          peer.ipBlock().ifPresent(b -> blocks.addAll(b.effectiveCidrs()));
-        }
-      }
-      MatchField peerField = dir == Direction.INGRESS ? MatchField.IPV4_SRC : MatchField.IPV4_DST;
-      if (c0 != null && !c0.equals(c1) && !blocks.contains(c0) && peers.remove(c0)) {
-        edits.add(new FlowEdit(null, NetworkPolicyCompiler.cidrMatch(peerField, c0), false, true));
-      }
-      if (c1 != null && peers.add(c1)) {
-        edits.add(new FlowEdit(null, NetworkPolicyCompiler.cidrMatch(peerField, c1), true, true));
-      }
-      if (applied != conj.appliedTo()) {
-        plans.put(
-            id,
-            new RulePlan(
-                id,
-                List.of(new Conj(conj.conjKey(), conj.portGroup(), applied, peers, conj.ports()))));
-      }
-      return edits;
-    }
-
-    private static Match appliedMatch(Direction dir, PodInfo p, long port) {
-      return dir == Direction.INGRESS
-          ? NetworkPolicyCompiler.ipMatch(MatchField.REG1, port, -1)
-          : NetworkPolicyCompiler.ipMatch(MatchField.IPV4_SRC, p.ip().toLong(), -1);
-    }
-
-    /** Makes the flow edits of a patched rule on its unit (all nodes for peer edits). */
-    private void applyEdits(RuleId id, List<FlowEdit> edits) {
-      if (edits.isEmpty()) {
-        return;
-      }
-      RuleUnit unit = new RuleUnit(id);
-      Collection<String> ruleNodes = flows.nodesOf(unit);
-      Conj conj = plans.get(id).conjs().get(0);
-      long conjId = alloc.id(conj.conjKey());
-      long cookie = Cookie.of(config.round(), Category.POLICY, conjId);
-      int n = conj.ports().isEmpty() ? 2 : 3;
-      Direction dir = id.direction();
-      int peerClause = dir == Direction.INGRESS ? 1 : 2;
-      int appliedClause = dir == Direction.INGRESS ? 2 : 1;
-      Table table = dir.ruleTable();
-      for (FlowEdit e : edits) {
-        Flow f =
-            Flow.of(
-                table.id(),
-                NetworkPolicyCompiler.PRIORITY_CLAUSE,
-                cookie,
-                e.match(),
-                List.of(new Action.Conjunction(conjId, e.peer() ? peerClause : appliedClause, n)));
-        Collection<String> nodes = e.node() == null ? ruleNodes : List.of(e.node());
-        for (String node : nodes) {
-          if (e.add()) {
-            flows.addFlow(unit, node, f);
-          } else {
-            flows.removeFlow(unit, node, f);
-          }
-        }
-      }
     }
 
     /** Re-derives a node's port map; pods whose port changed are recompiled. */
@@ -768,161 +558,40 @@ public final class CompiledCluster {
         d.rules.addAll(NetworkPolicyCompiler.ruleIds(p));
         for (PodInfo pod : podsIn(ns)) {
           if (NetworkPolicyCompiler.selects(p, pod)) {
-            d.isos.add(podKey(pod));
+            d.isolations.add(podKey(pod));
           }
         }
       }
     }
 
-    // ---------------------------------------------------------------- recompute
-
     private Map<String, FlowDiff> recompute(Dirty d) {
-      for (String n : d.nodes) {
-        flows.replace(new NodeUnit(n), nodeUnit(n));
-      }
-      for (RouteUnit r : d.routes) {
-        flows.replace(r, routeUnit(r.node(), r.peer()));
-      }
-      for (ObjectKey key : d.pods) {
-        flows.replace(new PodUnit(key), podUnit(key));
-        flows.replace(new IsolationUnit(key), isoUnit(key));
-      }
-      for (ObjectKey key : d.isos) {
-        if (!d.pods.contains(key)) {
-          flows.replace(new IsolationUnit(key), isoUnit(key));
-        }
-      }
-      // Pod changes: patch the rules that allow it (peer/applied-to clause flows), else replan.
-      Map<RuleId, List<FlowEdit>> patched = new TreeMap<>();
-      for (Map.Entry<RuleId, RulePatch> e : d.patches.entrySet()) {
-        if (d.rules.contains(e.getKey())) {
-          continue;
-        }
-        List<FlowEdit> edits = patchPlan(e.getKey(), e.getValue());
-        if (edits == null) {
-          d.rules.add(e.getKey());
-        } else {
-          patched.put(e.getKey(), edits);
-        }
-      }
-      // Rules: replan, then move conj ids, then emit.
-      Set<RuleId> emit = new TreeSet<>();
-      Set<String> movedKeys = new HashSet<>();
-      for (RuleId id : d.rules) {
-        RulePlan old = plans.remove(id);
-        deregisterPeers(id);
-        NetworkPolicyInfo pol = policy(id.policy());
-        boolean exists = pol != null && NetworkPolicyCompiler.ruleIds(pol).contains(id);
-        RulePlan now = exists ? NetworkPolicyCompiler.plan(pol, id, this) : null;
-        Set<String> oldKeys =
-            old == null ? Set.of() : new TreeSet<>(NetworkPolicyCompiler.conjKeys(old));
-        Set<String> newKeys =
-            now == null ? Set.of() : new TreeSet<>(NetworkPolicyCompiler.conjKeys(now));
-        for (String k : oldKeys) {
-          if (!newKeys.contains(k)) {
-            conjOwner.remove(k);
-            movedKeys.addAll(alloc.remove(k));
-          }
-        }
-        for (String k : newKeys) {
-          if (!oldKeys.contains(k)) {
-            conjOwner.put(k, id);
-            movedKeys.addAll(alloc.add(k));
-          }
-        }
-        if (now != null) {
-          plans.put(id, now);
-          registerPeers(id, pol);
-          emit.add(id); // even with an equal plan: ports or node placement may have moved
-        } else {
-          flows.replace(new RuleUnit(id), Map.of());
-        }
-      }
-      for (String k : movedKeys) {
-        RuleId owner = conjOwner.get(k);
-        if (owner != null && plans.containsKey(owner)) {
-          emit.add(owner);
-        }
-      }
-      for (Map.Entry<RuleId, List<FlowEdit>> e : patched.entrySet()) {
-        if (!emit.contains(e.getKey())) {
-          applyEdits(e.getKey(), e.getValue());
-          patchedRules++;
-        }
-      }
-      for (RuleId id : emit) {
-        flows.replace(new RuleUnit(id), emit(plans.get(id)));
+      for (Feature f : features) {
+        f.recompute(d, flows);
       }
       selected.clear();
       return flows.finish(true);
     }
 
-    // ---------------------------------------------------------------- units
-
-    private Map<String, List<Flow>> nodeUnit(String node) {
-      NodeContext ctx = ctx(node);
-      if (ctx == null) {
-        return Map.of();
-      }
-      List<Flow> flows = new ArrayList<>(PodConnectivityCompiler.nodeFlows(ctx));
-      flows.addAll(ServiceCompiler.nodeFlows(ctx));
-      return Map.of(node, flows);
-    }
-
-    private Map<String, List<Flow>> routeUnit(String node, String remote) {
-      NodeContext ctx = ctx(node);
-      Optional<NodeInfo> r = state.node(remote);
-      if (ctx == null || r.isEmpty()) {
-        return Map.of();
-      }
-      return Map.of(node, PodConnectivityCompiler.remoteNodeFlows(ctx, r.get()));
-    }
-
-    private Map<String, List<Flow>> podUnit(ObjectKey key) {
-      PodInfo p = attachedPod(key);
-      if (p == null) {
-        return Map.of();
-      }
-      OptionalLong port = port(p);
-      NodeContext ctx = ctx(p.nodeName());
-      if (port.isEmpty() || ctx == null) {
-        return Map.of();
-      }
-      return Map.of(p.nodeName(), PodConnectivityCompiler.podFlows(ctx, p, port.getAsLong()));
-    }
-
-    private Map<String, List<Flow>> isoUnit(ObjectKey key) {
-      PodInfo p = attachedPod(key);
-      if (p == null) {
-        return Map.of();
-      }
-      OptionalLong port = port(p);
-      if (port.isEmpty()) {
-        return Map.of();
-      }
-      List<NetworkPolicyInfo> selecting = new ArrayList<>();
-      for (NetworkPolicyInfo pol : policiesIn(p.namespace())) {
-        if (NetworkPolicyCompiler.selects(pol, p)) {
-          selecting.add(pol);
-        }
-      }
-      boolean[] iso = NetworkPolicyCompiler.isolation(selecting);
-      List<Flow> flows =
-          NetworkPolicyCompiler.isolationFlows(p, port.getAsLong(), iso[0], iso[1], config.round());
-      return flows.isEmpty() ? Map.of() : Map.of(p.nodeName(), flows);
-    }
-
-    private Map<String, List<Flow>> emit(RulePlan plan) {
-      Map<String, Long> ids = new HashMap<>();
-      for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
-        ids.put(k, alloc.id(k));
-      }
-      return NetworkPolicyCompiler.emit(plan, ids, this, config.round());
+    Provenance provenance() {
+      Provenance.Builder b = new Provenance.Builder();
+      flows.forEachUnit(
+          (unit, byNode) -> {
+            for (Collection<Flow> fs : byNode.values()) {
+              for (Flow f : fs) {
+                Provenance.Origin o = unit.origin(f.cookie());
+                if (o != null) {
+                  b.add(f.cookie(), o);
+                }
+              }
+            }
+          });
+      policy.provenance(b);
+      return b.build();
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private @Nullable NodeContext ctx(String node) {
+    @Nullable NodeContext ctx(String node) {
       Optional<NodeInfo> n = state.node(node);
       PortMap p = ports.get(node);
       return n.isEmpty() || p == null ? null : new NodeContext(n.get(), p, config);
@@ -932,17 +601,17 @@ public final class CompiledCluster {
       return portSource.ports(node, podsByNode.getOrDefault(node, new TreeMap<>()).values());
     }
 
-    private @Nullable PodInfo attachedPod(ObjectKey key) {
+    @Nullable PodInfo attachedPod(ObjectKey key) {
       TreeMap<String, PodInfo> m = podsByNs.get(key.namespace());
       return m == null ? null : m.get(key.name());
     }
 
-    private Collection<NetworkPolicyInfo> policiesIn(String ns) {
+    Collection<NetworkPolicyInfo> policiesIn(String ns) {
       TreeMap<String, NetworkPolicyInfo> m = policiesByNs.get(ns);
       return m == null ? List.of() : m.values();
     }
 
-    private @Nullable NetworkPolicyInfo policy(ObjectKey key) {
+    @Nullable NetworkPolicyInfo policy(ObjectKey key) {
       TreeMap<String, NetworkPolicyInfo> m = policiesByNs.get(key.namespace());
       return m == null ? null : m.get(key.name());
     }
@@ -965,7 +634,7 @@ public final class CompiledCluster {
       }
     }
 
-    private void registerPeers(RuleId id, NetworkPolicyInfo pol) {
+    void registerPeers(RuleId id, NetworkPolicyInfo pol) {
       if (id.index() < 0) {
         return;
       }
@@ -991,7 +660,7 @@ public final class CompiledCluster {
       }
     }
 
-    private void deregisterPeers(RuleId id) {
+    void deregisterPeers(RuleId id) {
       allPodRules.remove(id);
       nsSelectorRules.remove(id);
       String ns = id.policy().namespace();
@@ -1004,70 +673,8 @@ public final class CompiledCluster {
       }
     }
 
-    private static ObjectKey podKey(PodInfo p) {
+    static ObjectKey podKey(PodInfo p) {
       return new ObjectKey(ObjectKind.POD, p.namespace(), p.name());
     }
-
-    Provenance provenance() {
-      Provenance.Builder b = new Provenance.Builder();
-      flows.forEachUnit(
-          (unit, byNode) -> {
-            for (Collection<Flow> fs : byNode.values()) {
-              for (Flow f : fs) {
-                Provenance.Origin o = unit.origin(f.cookie());
-                if (o != null) {
-                  b.add(f.cookie(), o);
-                }
-              }
-            }
-          });
-      for (RulePlan plan : plans.values()) {
-        Map<String, Long> ids = new HashMap<>();
-        NetworkPolicyCompiler.conjKeys(plan).forEach(k -> ids.put(k, alloc.id(k)));
-        for (Provenance.Origin o : NetworkPolicyCompiler.origins(plan, ids)) {
-          Provenance.RuleRef rule = Objects.requireNonNull(o.rule());
-          b.add(Cookie.of(config.round(), Category.POLICY, rule.conjId()), o);
-        }
-      }
-      return b.build();
-    }
-  }
-
-  /**
-   * One clause flow of a patched rule to add or remove.
-   *
-   * @param node the node (applied-to edits), or null for every node the rule is on (peer edits)
-   * @param match the clause match
-   * @param add add (else remove)
-   * @param peer a peer clause flow (else applied-to)
-   */
-  private record FlowEdit(@Nullable String node, Match match, boolean add, boolean peer) {}
-
-  /** Units to recompute. */
-  private static final class Dirty {
-    final Set<String> nodes = new TreeSet<>();
-    final Set<RouteUnit> routes = new HashSet<>();
-    final Set<ObjectKey> pods = new HashSet<>();
-    final Set<ObjectKey> isos = new HashSet<>();
-    final Set<RuleId> rules = new TreeSet<>();
-
-    /** Rules a pod change enters or leaves, to patch instead of replanning (unless in rules). */
-    final TreeMap<RuleId, RulePatch> patches = new TreeMap<>();
-
-    RulePatch patch(RuleId id) {
-      return patches.computeIfAbsent(id, k -> new RulePatch());
-    }
-  }
-
-  /**
-   * What one pod change does to one rule: the pod's old version leaves (as applied-to pod or as
-   * peer), its new version enters. Null fields: no such role.
-   */
-  private static final class RulePatch {
-    @Nullable PodInfo appliedOld;
-    OptionalLong appliedOldPort = OptionalLong.empty(); // its port before the change
-    @Nullable PodInfo appliedNew;
-    @Nullable PodInfo peerOld;
-    @Nullable PodInfo peerNew;
   }
 }
