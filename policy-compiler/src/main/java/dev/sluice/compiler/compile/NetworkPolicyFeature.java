@@ -59,7 +59,7 @@ final class NetworkPolicyFeature implements Feature {
       for (RuleId id : NetworkPolicyCompiler.ruleIds(p)) {
         RulePlan plan = NetworkPolicyCompiler.plan(p, id, cluster, applied);
         plans.put(id, plan);
-        cluster.registerPeers(id, p);
+        cluster.dependencies.registerPeers(id, p);
         for (String k : NetworkPolicyCompiler.conjKeys(plan)) {
           keys.add(k);
           conjOwner.put(k, id);
@@ -100,7 +100,7 @@ final class NetworkPolicyFeature implements Feature {
     Set<String> movedKeys = new HashSet<>();
     for (RuleId id : d.rules) {
       RulePlan old = plans.remove(id);
-      cluster.deregisterPeers(id);
+      cluster.dependencies.deregisterPeers(id);
       NetworkPolicyInfo pol = cluster.policy(id.policy());
       boolean exists = pol != null && NetworkPolicyCompiler.ruleIds(pol).contains(id);
       RulePlan now = exists ? NetworkPolicyCompiler.plan(pol, id, cluster) : null;
@@ -122,7 +122,7 @@ final class NetworkPolicyFeature implements Feature {
       }
       if (now != null) {
         plans.put(id, now);
-        cluster.registerPeers(id, pol);
+        cluster.dependencies.registerPeers(id, pol);
         emit.add(id); // even with an equal plan: ports or node placement may have moved
       } else {
         flows.replace(new RuleUnit(id), Map.of());
