@@ -1,6 +1,5 @@
 package dev.sluice.southbound.channel;
 
-import com.google.common.base.Ticker;
 import dev.sluice.southbound.wire.BundleWire;
 import dev.sluice.southbound.wire.ErrorCodes;
 import dev.sluice.southbound.wire.MalformedFrame;
@@ -15,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -61,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * atomic bundle per update followed by a barrier.
  *
  * <p>All mutable state is confined to the channel's event loop. Public methods may be called from
- * any thread; listener callbacks run on the event loop. Time comes from the injected {@link
- * Ticker}; {@link #tick()} checks all timers and is called periodically (see {@link
- * SessionConfig#tickInterval()}) or by tests after advancing a fake ticker.
+ * any thread; listener callbacks run on the event loop. Time is the event loop's own {@link Ticker}
+ * ({@code channel.eventLoop().ticker()}), so a test on an {@code EmbeddedChannel} moves it with
+ * {@code advanceTimeBy} and fires the timer check with {@code runScheduledPendingTasks()}; the
+ * check runs on the event loop every {@link SessionConfig#tickInterval()}, and {@link #tick()} runs
+ * it at once.
  */
 public final class SwitchSession {
   private static final Logger log = LoggerFactory.getLogger(SwitchSession.class);
@@ -169,29 +171,28 @@ public final class SwitchSession {
   private final CompletableFuture<SwitchSession> ready = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
 
-  private SwitchSession(
-      Channel channel, SessionConfig config, SwitchListener listener, Ticker ticker) {
+  private SwitchSession(Channel channel, SessionConfig config, SwitchListener listener) {
     this.channel = channel;
     this.config = config;
     this.listener = listener;
-    this.ticker = ticker;
+    this.ticker = channel.eventLoop().ticker();
     this.remoteAddress = String.valueOf(channel.remoteAddress());
-    this.connectedAtNanos = ticker.read();
+    this.connectedAtNanos = ticker.nanoTime();
     this.lastReadNanos = connectedAtNanos;
   }
 
   /**
    * Adds the OpenFlow frame decoder and the session handler to the end of {@code channel}'s
-   * pipeline (after TLS, if any) and starts the handshake once the channel is active.
+   * pipeline (after TLS, if any) and starts the handshake once the channel is active. The channel
+   * must be registered with its event loop, whose ticker times the session.
    */
   public static SwitchSession attach(
-      Channel channel, SessionConfig config, SwitchListener listener, Ticker ticker) {
+      Channel channel, SessionConfig config, SwitchListener listener) {
     SwitchSession session =
         new SwitchSession(
             channel,
             Objects.requireNonNull(config, "config"),
-            Objects.requireNonNull(listener, "listener"),
-            Objects.requireNonNull(ticker, "ticker"));
+            Objects.requireNonNull(listener, "listener"));
     channel.pipeline().addLast("openflow-frames", new OpenFlowFrameDecoder());
     channel.pipeline().addLast("openflow-session", session.new Handler());
     return session;
@@ -285,13 +286,13 @@ public final class SwitchSession {
     onReadyLoop(
         f,
         () -> {
-          long sent = ticker.read();
+          long sent = ticker.nanoTime();
           Reply r =
               new Reply(
                   nextXid(),
                   "ECHO_REQUEST",
                   MessageType.ECHO_REPLY.code(),
-                  m -> f.complete(Duration.ofNanos(ticker.read() - sent)),
+                  m -> f.complete(Duration.ofNanos(ticker.nanoTime() - sent)),
                   f);
           if (register(r, OutgoingMessage.ofLoxi(OF13.buildEchoRequest().build()))) {
             channel.flush();
@@ -486,7 +487,7 @@ public final class SwitchSession {
       return;
     }
     started = true;
-    lastReadNanos = ticker.read();
+    lastReadNanos = ticker.nanoTime();
     if (!config.tickInterval().isZero()) {
       long period = config.tickInterval().toNanos();
       ticking =
@@ -516,7 +517,7 @@ public final class SwitchSession {
     if (state == State.CLOSED) {
       return;
     }
-    lastReadNanos = ticker.read();
+    lastReadNanos = ticker.nanoTime();
     Inbound m =
         new Inbound(
             OpenFlowWire.version(frame), OpenFlowWire.type(frame), OpenFlowWire.xid(frame), frame);
@@ -778,7 +779,7 @@ public final class SwitchSession {
     if (state == State.CLOSED) {
       return;
     }
-    long now = ticker.read();
+    long now = ticker.nanoTime();
     if (state != State.READY && now - connectedAtNanos >= config.handshakeTimeout().toNanos()) {
       close(
           String.format(
@@ -1022,7 +1023,7 @@ public final class SwitchSession {
     Pending(int xid, String what) {
       this.xid = xid;
       this.what = what;
-      this.deadline = ticker.read() + config.requestTimeout().toNanos();
+      this.deadline = ticker.nanoTime() + config.requestTimeout().toNanos();
     }
 
     /** A reply with this xid; returns false if it is not one this request expects. */
@@ -1132,7 +1133,7 @@ public final class SwitchSession {
       super(xid, String.valueOf(context));
       this.context = context;
       this.future = future;
-      this.deadline = Long.MAX_VALUE / 2 + ticker.read(); // waits for a barrier, however late
+      this.deadline = Long.MAX_VALUE / 2 + ticker.nanoTime(); // waits for a barrier, however late
     }
 
     @Override
@@ -1191,7 +1192,7 @@ public final class SwitchSession {
           ByteBufUtil.getBytes(
               m.frame, m.frame.readerIndex() + Multipart.HEADER_LENGTH, Math.max(0, bodyLength)));
       if ((multipartFlags(m.frame) & Multipart.FLAG_MORE) != 0) {
-        deadline = ticker.read() + config.requestTimeout().toNanos();
+        deadline = ticker.nanoTime() + config.requestTimeout().toNanos();
       } else {
         pending.remove(xid);
         future.complete(List.copyOf(bodies));
@@ -1224,7 +1225,7 @@ public final class SwitchSession {
     private final int bundleId;
     private final List<OutgoingMessage> inner;
     private final CompletableFuture<BundleResult> future;
-    private final long startNanos = ticker.read();
+    private final long startNanos = ticker.nanoTime();
     private final List<BundlePart> parts = new ArrayList<>();
     private final List<BundleFailedException.Rejected> rejected = new ArrayList<>();
     private final Iterator<OutgoingMessage> toAdd;
@@ -1383,7 +1384,8 @@ public final class SwitchSession {
                 name() + ": bundle " + bundleId + ": barrier answered but no COMMIT_REPLY"));
       } else {
         BundleResult result =
-            new BundleResult(bundleId, inner.size(), Duration.ofNanos(ticker.read() - startNanos));
+            new BundleResult(
+                bundleId, inner.size(), Duration.ofNanos(ticker.nanoTime() - startNanos));
         cleanup();
         future.complete(result);
       }
