@@ -1,6 +1,5 @@
 package dev.sluice.southbound.channel;
 
-import com.google.common.base.Ticker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -54,7 +53,6 @@ public final class OpenFlowServer implements AutoCloseable {
   private final Optional<SslContext> tls;
   private final SessionConfig config;
   private final SwitchListener listener;
-  private final Ticker ticker;
   private final boolean epoll;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
@@ -67,7 +65,6 @@ public final class OpenFlowServer implements AutoCloseable {
     this.tls = b.tls.map(TlsConfig::toSslContext);
     this.config = b.config;
     this.listener = b.listener;
-    this.ticker = b.ticker;
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -84,7 +81,6 @@ public final class OpenFlowServer implements AutoCloseable {
     private final List<ListenAddress> addresses = new ArrayList<>();
     private Optional<TlsConfig> tls = Optional.empty();
     private SessionConfig config = SessionConfig.defaults();
-    private Ticker ticker = Ticker.systemTicker();
     private int workerThreads = 0;
 
     private Builder(SwitchListener listener) {
@@ -105,11 +101,6 @@ public final class OpenFlowServer implements AutoCloseable {
 
     public Builder sessionConfig(SessionConfig config) {
       this.config = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    public Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
@@ -163,7 +154,7 @@ public final class OpenFlowServer implements AutoCloseable {
                     if (tcp && tls.isPresent()) {
                       ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                     }
-                    SwitchSession session = SwitchSession.attach(ch, config, listener, ticker);
+                    SwitchSession session = SwitchSession.attach(ch, config, listener);
                     sessions.add(session);
                     ch.closeFuture().addListener(f -> sessions.remove(session));
                   }

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param echoTimeout close the connection when an echo request is not answered within this
  * @param requestTimeout fail a request (barrier, multipart, bundle) with {@link
  *     DeadlineExceededException} when unanswered this long; multipart replies restart it
- * @param tickInterval how often timers are checked (0 = never automatically: tests call {@link
- *     SwitchSession#tick()})
+ * @param tickInterval how often the channel's event loop checks the timers against its ticker (0 =
+ *     never by itself; {@link SwitchSession#tick()} checks them at once)
  * @param writeBufferLow low water mark of the outbound buffer, bytes
  * @param writeBufferHigh high water mark: above it the channel is not writable and bundles wait
  */

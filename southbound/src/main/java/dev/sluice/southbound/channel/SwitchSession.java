@@ -1,7 +1,5 @@
 package dev.sluice.southbound.channel;
 
-import com.google.common.base.Ticker;
-import dev.sluice.southbound.wire.BundleWire;
 import dev.sluice.southbound.wire.ErrorCodes;
 import dev.sluice.southbound.wire.MalformedFrame;
 import dev.sluice.southbound.wire.MessageType;
@@ -9,19 +7,20 @@ import dev.sluice.southbound.wire.Multipart;
 import dev.sluice.southbound.wire.OpenFlowFrameDecoder;
 import dev.sluice.southbound.wire.OpenFlowWire;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
@@ -61,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * atomic bundle per update followed by a barrier.
  *
  * <p>All mutable state is confined to the channel's event loop. Public methods may be called from
- * any thread; listener callbacks run on the event loop. Time comes from the injected {@link
- * Ticker}; {@link #tick()} checks all timers and is called periodically (see {@link
- * SessionConfig#tickInterval()}) or by tests after advancing a fake ticker.
+ * any thread; listener callbacks run on the event loop. Time is the event loop's own {@link Ticker}
+ * ({@code channel.eventLoop().ticker()}), so a test on an {@code EmbeddedChannel} moves it with
+ * {@code advanceTimeBy} and fires the timer check with {@code runScheduledPendingTasks()}; the
+ * check runs on the event loop every {@link SessionConfig#tickInterval()}, and {@link #tick()} runs
+ * it at once.
  */
 public final class SwitchSession {
   private static final Logger log = LoggerFactory.getLogger(SwitchSession.class);
@@ -132,7 +134,7 @@ public final class SwitchSession {
   }
 
   /** One received message; {@code frame} is only valid during dispatch. */
-  private record Inbound(int version, int type, int xid, ByteBuf frame) {
+  record Inbound(int version, int type, int xid, ByteBuf frame) {
     byte[] bytes() {
       return ByteBufUtil.getBytes(frame);
     }
@@ -159,6 +161,7 @@ public final class SwitchSession {
   private int keepaliveXid;
   private long keepaliveSentNanos;
   private int nextBundleId = 1;
+  private final BundleLink bundleLink = new BundleLink();
   private ScheduledFuture<?> ticking;
 
   // --- read from any thread ---
@@ -169,29 +172,28 @@ public final class SwitchSession {
   private final CompletableFuture<SwitchSession> ready = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
 
-  private SwitchSession(
-      Channel channel, SessionConfig config, SwitchListener listener, Ticker ticker) {
+  private SwitchSession(Channel channel, SessionConfig config, SwitchListener listener) {
     this.channel = channel;
     this.config = config;
     this.listener = listener;
-    this.ticker = ticker;
+    this.ticker = channel.eventLoop().ticker();
     this.remoteAddress = String.valueOf(channel.remoteAddress());
-    this.connectedAtNanos = ticker.read();
+    this.connectedAtNanos = ticker.nanoTime();
     this.lastReadNanos = connectedAtNanos;
   }
 
   /**
    * Adds the OpenFlow frame decoder and the session handler to the end of {@code channel}'s
-   * pipeline (after TLS, if any) and starts the handshake once the channel is active.
+   * pipeline (after TLS, if any) and starts the handshake once the channel is active. The channel
+   * must be registered with its event loop, whose ticker times the session.
    */
   public static SwitchSession attach(
-      Channel channel, SessionConfig config, SwitchListener listener, Ticker ticker) {
+      Channel channel, SessionConfig config, SwitchListener listener) {
     SwitchSession session =
         new SwitchSession(
             channel,
             Objects.requireNonNull(config, "config"),
-            Objects.requireNonNull(listener, "listener"),
-            Objects.requireNonNull(ticker, "ticker"));
+            Objects.requireNonNull(listener, "listener"));
     channel.pipeline().addLast("openflow-frames", new OpenFlowFrameDecoder());
     channel.pipeline().addLast("openflow-session", session.new Handler());
     return session;
@@ -285,13 +287,13 @@ public final class SwitchSession {
     onReadyLoop(
         f,
         () -> {
-          long sent = ticker.read();
+          long sent = ticker.nanoTime();
           Reply r =
               new Reply(
                   nextXid(),
                   "ECHO_REQUEST",
                   MessageType.ECHO_REPLY.code(),
-                  m -> f.complete(Duration.ofNanos(ticker.read() - sent)),
+                  m -> f.complete(Duration.ofNanos(ticker.nanoTime() - sent)),
                   f);
           if (register(r, OutgoingMessage.ofLoxi(OF13.buildEchoRequest().build()))) {
             channel.flush();
@@ -391,7 +393,7 @@ public final class SwitchSession {
             f.complete(new BundleResult(0, 0, Duration.ZERO));
             return;
           }
-          new BundleOperation(nextBundleId++, inner, f).start();
+          new BundleOperation(bundleLink, nextBundleId++, inner, f).start();
         });
     return f;
   }
@@ -486,7 +488,7 @@ public final class SwitchSession {
       return;
     }
     started = true;
-    lastReadNanos = ticker.read();
+    lastReadNanos = ticker.nanoTime();
     if (!config.tickInterval().isZero()) {
       long period = config.tickInterval().toNanos();
       ticking =
@@ -516,7 +518,7 @@ public final class SwitchSession {
     if (state == State.CLOSED) {
       return;
     }
-    lastReadNanos = ticker.read();
+    lastReadNanos = ticker.nanoTime();
     Inbound m =
         new Inbound(
             OpenFlowWire.version(frame), OpenFlowWire.type(frame), OpenFlowWire.xid(frame), frame);
@@ -778,7 +780,7 @@ public final class SwitchSession {
     if (state == State.CLOSED) {
       return;
     }
-    long now = ticker.read();
+    long now = ticker.nanoTime();
     if (state != State.READY && now - connectedAtNanos >= config.handshakeTimeout().toNanos()) {
       close(
           String.format(
@@ -1022,7 +1024,7 @@ public final class SwitchSession {
     Pending(int xid, String what) {
       this.xid = xid;
       this.what = what;
-      this.deadline = ticker.read() + config.requestTimeout().toNanos();
+      this.deadline = ticker.nanoTime() + config.requestTimeout().toNanos();
     }
 
     /** A reply with this xid; returns false if it is not one this request expects. */
@@ -1132,7 +1134,7 @@ public final class SwitchSession {
       super(xid, String.valueOf(context));
       this.context = context;
       this.future = future;
-      this.deadline = Long.MAX_VALUE / 2 + ticker.read(); // waits for a barrier, however late
+      this.deadline = Long.MAX_VALUE / 2 + ticker.nanoTime(); // waits for a barrier, however late
     }
 
     @Override
@@ -1191,7 +1193,7 @@ public final class SwitchSession {
           ByteBufUtil.getBytes(
               m.frame, m.frame.readerIndex() + Multipart.HEADER_LENGTH, Math.max(0, bodyLength)));
       if ((multipartFlags(m.frame) & Multipart.FLAG_MORE) != 0) {
-        deadline = ticker.read() + config.requestTimeout().toNanos();
+        deadline = ticker.nanoTime() + config.requestTimeout().toNanos();
       } else {
         pending.remove(xid);
         future.complete(List.copyOf(bodies));
@@ -1214,252 +1216,105 @@ public final class SwitchSession {
   // ------------------------------------------------------------------------------------------
   // Bundles
 
-  /**
-   * One bundle: OPEN, ADDs, BARRIER (validate) → COMMIT, BARRIER, or DISCARD. Each xid it uses is
-   * registered as a {@link BundlePart} routing replies and errors back here.
-   */
-  private final class BundleOperation {
-    private static final int FLAGS = BundleWire.FLAG_ATOMIC | BundleWire.FLAG_ORDERED;
-
-    private final int bundleId;
-    private final List<OutgoingMessage> inner;
-    private final CompletableFuture<BundleResult> future;
-    private final long startNanos = ticker.read();
-    private final List<BundlePart> parts = new ArrayList<>();
-    private final List<BundleFailedException.Rejected> rejected = new ArrayList<>();
-    private final Iterator<OutgoingMessage> toAdd;
-    private int added;
-    private OpenFlowErrorException controlError;
-    private BundlePart validateBarrier;
-    private BundlePart commit;
-    private BundlePart commitBarrier;
-    private boolean committed;
-    private boolean done;
-
-    BundleOperation(int bundleId, List<OutgoingMessage> inner, CompletableFuture<BundleResult> f) {
-      this.bundleId = bundleId;
-      this.inner = inner;
-      this.future = f;
-      this.toAdd = inner.iterator();
+  /** What a {@link BundleOperation} sees of this session. */
+  private final class BundleLink implements BundleOperation.Link {
+    @Override
+    public String name() {
+      return SwitchSession.this.name();
     }
 
-    void start() {
-      BundlePart open = part("bundle " + bundleId + " OPEN", -1);
-      BundleWire.ControlType type = BundleWire.ControlType.OPEN_REQUEST;
-      if (writeControl(open, type)) {
-        writeAdds();
-      }
+    @Override
+    public long nanoTime() {
+      return ticker.nanoTime();
     }
 
-    /** Writes adds until done or the channel is not writable; then resumes when it is. */
-    private void writeAdds() {
-      if (done) {
-        return;
-      }
-      while (toAdd.hasNext()) {
-        if (!channel.isWritable()) {
-          channel.flush();
-          if (!channel.isWritable()) {
-            whenWritable()
-                .whenComplete(
-                    (ok, t) -> {
-                      if (t == null) {
-                        onLoop(this::writeAdds);
-                      } // on failure, disconnected() already failed the bundle
-                    });
-            return;
-          }
-        }
-        int index = added++;
-        OutgoingMessage message = toAdd.next();
-        BundlePart add = part(String.valueOf(message.context()), index);
-        ByteBuf out = channel.alloc().buffer();
-        try {
-          int start = BundleWire.writeAddHeader(out, add.xid, bundleId, FLAGS);
-          int innerStart = out.writerIndex();
-          message.encode(out, add.xid);
-          checkEncoding(out, innerStart, message, add.xid, BundleWire.MAX_INNER_LENGTH);
-          OpenFlowWire.finishLength(out, start);
-        } catch (RuntimeException e) {
-          out.release();
-          abort(
-              new IllegalArgumentException(
-                  name() + ": bundle " + bundleId + " message #" + index + ": " + e.getMessage(),
-                  e));
-          return;
-        }
-        add.sequence = ++sendSequence;
-        channel.write(out);
-      }
-      validateBarrier = part("bundle " + bundleId + " BARRIER after adds", -1);
-      writeBarrier(validateBarrier);
-      channel.flush();
+    @Override
+    public Duration requestTimeout() {
+      return config.requestTimeout();
     }
 
-    private BundlePart part(String what, int index) {
-      BundlePart p = new BundlePart(nextXid(), what, index, this);
-      p.deadline = startNanos + config.requestTimeout().toNanos();
+    @Override
+    public ByteBufAllocator alloc() {
+      return channel.alloc();
+    }
+
+    @Override
+    public BundleOperation.Part part(
+        @Nullable BundleOperation op, String what, int index, long deadlineNanos) {
+      BundlePart p = new BundlePart(new BundleOperation.Part(nextXid(), what, index), op);
+      p.deadline = deadlineNanos;
       pending.put(p.xid, p);
-      parts.add(p);
-      return p;
+      return p.part;
     }
 
-    private boolean writeControl(BundlePart p, BundleWire.ControlType type) {
-      ByteBuf out = channel.alloc().buffer(24);
-      BundleWire.writeControl(out, p.xid, bundleId, type, FLAGS);
-      p.sequence = ++sendSequence;
-      channel.write(out);
-      return true;
+    @Override
+    public void forget(BundleOperation.Part part) {
+      if (pending.get(part.xid) instanceof BundlePart p && p.part == part) {
+        pending.remove(part.xid);
+      }
     }
 
-    private void writeBarrier(BundlePart p) {
-      ByteBuf out = encode(barrierRequest(), p.xid);
-      p.sequence = ++sendSequence;
+    @Override
+    public void write(BundleOperation.Part part, ByteBuf out) {
+      part.sequence = ++sendSequence;
       channel.write(out);
     }
 
-    boolean onMessage(BundlePart p, Inbound m) {
-      if (m.type == MessageType.BARRIER_REPLY.code()) {
-        confirmBefore(p.sequence);
-        if (p == validateBarrier) {
-          afterValidation();
-        } else if (p == commitBarrier) {
-          finish();
-        }
-        return true;
-      }
-      if (m.type == MessageType.EXPERIMENTER.code() && BundleWire.isControl(m.frame)) {
-        BundleWire.Control reply = BundleWire.readControl(m.frame);
-        if (p == commit && reply.type() == BundleWire.ControlType.COMMIT_REPLY) {
-          committed = true;
-        }
-        return true;
-      }
-      return false;
+    @Override
+    public ByteBuf barrier(int xid) {
+      return encode(barrierRequest(), xid);
     }
 
-    void onError(BundlePart p, OpenFlowError error) {
-      OpenFlowErrorException e = new OpenFlowErrorException(name(), p.xid, error, p.what);
-      if (p.index >= 0) {
-        rejected.add(new BundleFailedException.Rejected(p.index, e));
-      } else if (p.what.endsWith("DISCARD")) {
-        log.debug("{}: discarding bundle {}: {}", name(), bundleId, error);
-      } else if (controlError == null) {
-        controlError = e;
-      }
-      if (p == validateBarrier) {
-        afterValidation();
-      } else if (p == commitBarrier) {
-        finish();
-      }
+    @Override
+    public void checkEncoding(
+        ByteBuf out, int start, OutgoingMessage message, int xid, int maxLength) {
+      SwitchSession.checkEncoding(out, start, message, xid, maxLength);
     }
 
-    private void afterValidation() {
-      if (done) {
-        return;
-      }
-      if (!rejected.isEmpty() || controlError != null) {
-        discard();
-        fail();
-        return;
-      }
-      commit = part("bundle " + bundleId + " COMMIT", -1);
-      writeControl(commit, BundleWire.ControlType.COMMIT_REQUEST);
-      commitBarrier = part("bundle " + bundleId + " BARRIER after commit", -1);
-      writeBarrier(commitBarrier);
+    @Override
+    public void confirmBefore(long sequence) {
+      SwitchSession.this.confirmBefore(sequence);
+    }
+
+    @Override
+    public boolean isWritable() {
+      return channel.isWritable();
+    }
+
+    @Override
+    public void flush() {
       channel.flush();
     }
 
-    private void finish() {
-      if (done) {
-        return;
-      }
-      if (!rejected.isEmpty() || controlError != null) {
-        fail();
-      } else if (!committed) {
-        controlError = null;
-        complete(
-            new IllegalStateException(
-                name() + ": bundle " + bundleId + ": barrier answered but no COMMIT_REPLY"));
-      } else {
-        BundleResult result =
-            new BundleResult(bundleId, inner.size(), Duration.ofNanos(ticker.read() - startNanos));
-        cleanup();
-        future.complete(result);
-      }
+    @Override
+    public void whenWritable(Runnable resume) {
+      SwitchSession.this
+          .whenWritable()
+          .whenComplete(
+              (ok, t) -> {
+                if (t == null) {
+                  onLoop(resume);
+                }
+              });
     }
 
-    private void fail() {
-      complete(
-          new BundleFailedException(name(), bundleId, rejected, Optional.ofNullable(controlError)));
-    }
-
-    private void complete(Throwable t) {
-      cleanup();
-      future.completeExceptionally(t);
-    }
-
-    private void cleanup() {
-      done = true;
-      for (BundlePart p : parts) {
-        pending.remove(p.xid, p);
-      }
-    }
-
-    /** Tells the switch to drop the bundle (fire and forget: errors such as BAD_ID are fine). */
-    private void discard() {
-      if (closeReason != null) {
-        return;
-      }
-      BundlePart d = new BundlePart(nextXid(), "bundle " + bundleId + " DISCARD", -1, null);
-      pending.put(d.xid, d);
-      ByteBuf out = channel.alloc().buffer(24);
-      BundleWire.writeControl(out, d.xid, bundleId, BundleWire.ControlType.DISCARD_REQUEST, FLAGS);
-      channel.writeAndFlush(out);
-    }
-
-    private void abort(Throwable t) {
-      discard();
-      complete(t);
-    }
-
-    void expire(BundlePart p) {
-      if (done) {
-        return;
-      }
-      discard();
-      complete(
-          new DeadlineExceededException(
-              name(),
-              p.xid,
-              "bundle " + bundleId + " (" + inner.size() + " messages, waiting for " + p.what + ")",
-              config.requestTimeout()));
-    }
-
-    void disconnected(String reason) {
-      if (done) {
-        return;
-      }
-      String what =
-          commit == null
-              ? "bundle "
-                  + bundleId
-                  + " (not committed; the switch discards it and keeps its tables)"
-              : "bundle " + bundleId + " (commit sent, outcome unknown)";
-      complete(new SwitchDisconnectedException(name(), what, reason));
+    @Override
+    public boolean isClosed() {
+      return closeReason != null;
     }
   }
 
   /**
-   * One xid of a bundle (control, add, barrier); {@code op} is null for a fire-and-forget discard.
+   * One xid of a {@link BundleOperation}, routing its replies and errors there; {@code op} is null
+   * for a fire-and-forget discard.
    */
   private final class BundlePart extends Pending {
-    final int index;
-    final BundleOperation op;
+    final BundleOperation.Part part;
+    final @Nullable BundleOperation op;
 
-    BundlePart(int xid, String what, int index, BundleOperation op) {
-      super(xid, what);
-      this.index = index;
+    BundlePart(BundleOperation.Part part, @Nullable BundleOperation op) {
+      super(part.xid, part.what);
+      this.part = part;
       this.op = op;
     }
 
@@ -1469,17 +1324,17 @@ public final class SwitchSession {
         pending.remove(xid);
         return true;
       }
-      return op.onMessage(this, m);
+      return op.onMessage(part, m);
     }
 
     @Override
     void onError(OpenFlowError error) {
       if (op == null) {
         pending.remove(xid);
-        log.debug("{}: {} answered {}", name(), what, error);
+        BundleOperation.discardAnswered(name(), part, error);
         return;
       }
-      op.onError(this, error);
+      op.onError(part, error);
     }
 
     @Override
@@ -1494,7 +1349,7 @@ public final class SwitchSession {
       if (op == null) {
         pending.remove(xid);
       } else {
-        op.expire(this);
+        op.expire(part);
       }
     }
 

@@ -190,8 +190,7 @@ class BundleTest {
     sw.handshake();
     CompletableFuture<BundleResult> f = sw.session.bundle(flows(1));
     opened(sw, 1);
-    sw.ticker.advance(Duration.ofSeconds(31));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(31));
     assertThat(failure(f))
         .isInstanceOf(DeadlineExceededException.class)
         .hasMessageContaining("bundle");

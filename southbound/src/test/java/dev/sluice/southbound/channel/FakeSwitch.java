@@ -8,9 +8,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -23,7 +25,8 @@ import org.projectfloodlight.openflow.types.OFPort;
 
 /**
  * The switch side of an {@link EmbeddedChannel} running a {@link SwitchSession}: feeds messages in
- * fragments of {@link #fragment} bytes and reads what the controller sent.
+ * fragments of {@link #fragment} bytes and reads what the controller sent. The channel's time is
+ * frozen and moves only with {@link #advance(Duration)}, which also runs the timers that fell due.
  */
 final class FakeSwitch {
   static final OFFactory OF13 = OFFactories.getFactory(OFVersion.OF_13);
@@ -31,23 +34,29 @@ final class FakeSwitch {
 
   final EmbeddedChannel channel;
   final SwitchSession session;
-  final FakeTicker ticker = new FakeTicker();
   final RecordingListener listener = new RecordingListener();
   final int fragment;
 
   FakeSwitch(int fragment) {
-    this(fragment, SessionConfig.defaults().withTickInterval(java.time.Duration.ZERO));
+    this(fragment, SessionConfig.defaults());
   }
 
   FakeSwitch(int fragment, SessionConfig config) {
     this.fragment = fragment;
     this.channel = new EmbeddedChannel();
+    channel.freezeTime();
     channel
         .config()
         .setWriteBufferWaterMark(
             new io.netty.channel.WriteBufferWaterMark(
                 config.writeBufferLow(), config.writeBufferHigh()));
-    this.session = SwitchSession.attach(channel, config, listener, ticker);
+    this.session = SwitchSession.attach(channel, config, listener);
+  }
+
+  /** Moves the channel's clock and runs every timer that is due by then. */
+  void advance(Duration d) {
+    channel.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
+    channel.runScheduledPendingTasks();
   }
 
   /** Feeds raw bytes in fragments (stopping if the controller closed the connection). */

@@ -121,11 +121,9 @@ class HandshakeTest {
     FakeSwitch sw = new FakeSwitch(100);
     sw.expect(MessageType.HELLO);
     sw.feed(FakeSwitch.OF13.buildHello().build());
-    sw.ticker.advance(Duration.ofSeconds(9));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(9));
     assertThat(sw.channel.isOpen()).isTrue();
-    sw.ticker.advance(Duration.ofSeconds(1));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(1));
     assertThat(sw.channel.isOpen()).isFalse();
     assertThat(sw.session.closeFuture().join())
         .contains("handshake not finished")

@@ -141,10 +141,9 @@ class RequestTest {
     sw.handshake();
     CompletableFuture<List<byte[]>> f = sw.session.multipart(Multipart.GROUP_DESC);
     sw.expect(MessageType.MULTIPART_REQUEST);
-    sw.ticker.advance(Duration.ofSeconds(4));
+    sw.advance(Duration.ofSeconds(4));
     sw.feed(FakeSwitch.bytes(FakeSwitch.OF13.buildEchoReply().setXid(12345).build()));
-    sw.ticker.advance(Duration.ofSeconds(26));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(26));
     Throwable t = failure(f);
     assertThat(t)
         .isInstanceOf(DeadlineExceededException.class)
@@ -167,22 +166,17 @@ class RequestTest {
   void probesAnIdleSwitchWithEchoAndClosesWhenItDoesNotAnswer() {
     FakeSwitch sw = new FakeSwitch(100);
     sw.handshake();
-    sw.ticker.advance(Duration.ofSeconds(4));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(4));
     assertThat(sw.sent()).isNull();
-    sw.ticker.advance(Duration.ofSeconds(1));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(1));
     byte[] echo = sw.expect(MessageType.ECHO_REQUEST);
     sw.feed(
         FakeSwitch.bytes(FakeSwitch.OF13.buildEchoReply().setXid(FakeSwitch.xid(echo)).build()));
-    sw.ticker.advance(Duration.ofSeconds(5));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(5));
     sw.expect(MessageType.ECHO_REQUEST); // idle again: another probe, no reply this time
-    sw.ticker.advance(Duration.ofSeconds(9));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(9));
     assertThat(sw.channel.isOpen()).isTrue();
-    sw.ticker.advance(Duration.ofSeconds(1));
-    sw.session.tick();
+    sw.advance(Duration.ofSeconds(1));
     assertThat(sw.channel.isOpen()).isFalse();
     assertThat(sw.listener.disconnected).singleElement().asString().contains("no echo reply");
   }
@@ -193,7 +187,7 @@ class RequestTest {
     sw.handshake();
     CompletableFuture<Duration> rtt = sw.session.echo();
     byte[] echo = sw.expect(MessageType.ECHO_REQUEST);
-    sw.ticker.advance(Duration.ofMillis(3));
+    sw.advance(Duration.ofMillis(3));
     sw.feed(
         FakeSwitch.bytes(FakeSwitch.OF13.buildEchoReply().setXid(FakeSwitch.xid(echo)).build()));
     assertThat(rtt.join()).isEqualTo(Duration.ofMillis(3));
