@@ -413,7 +413,7 @@ public final class SwitchReconciler {
   /** Whether the switch holds exactly the desired snapshot and nothing is in flight. */
   public synchronized boolean converged() {
     DesiredFlows d = desired();
-    return phase == Phase.IDLE && !dirty && turns.isEmpty() && d != null && installedSeq == d.seq();
+    return phase == Phase.IDLE && !dirty && d != null && installedSeq == d.seq();
   }
 
   /** The status now. */
