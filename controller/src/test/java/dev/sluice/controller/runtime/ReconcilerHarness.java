@@ -67,8 +67,14 @@ final class ReconcilerHarness implements AutoCloseable {
     r.markDirty();
   }
 
+  /** Converged, and the listener heard of it (it is told after the state changed). */
   void awaitConverged() {
-    await(r::converged, "converged");
+    await(
+        () -> {
+          DesiredFlows d = desired.get();
+          return r.converged() && d != null && realized.stream().anyMatch(x -> x.seq() == d.seq());
+        },
+        "converged");
   }
 
   static void await(BooleanSupplier condition, String what) {
