@@ -1,22 +1,12 @@
 package dev.sluice.controller.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.compiler.audit.AuditReport;
-import dev.sluice.compiler.audit.Drift;
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestError;
-import dev.sluice.compiler.cluster.NodeInfo;
 import dev.sluice.compiler.cluster.ObjectKey;
-import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.compile.Change;
 import dev.sluice.compiler.compile.CompiledCluster;
 import dev.sluice.compiler.compile.CompilerConfig;
-import dev.sluice.compiler.compile.NodeFlows;
 import dev.sluice.compiler.flow.Flow;
-import dev.sluice.compiler.flow.FlowSetDiff;
-import dev.sluice.compiler.flow.FlowText;
-import dev.sluice.compiler.flow.Group;
-import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.controller.events.ClusterEventSink;
 import dev.sluice.controller.events.EventPosition;
@@ -32,104 +22,102 @@ import dev.sluice.southbound.tables.TablePlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller: Kafka events in, switches kept equal to the compiled state.
+ * The controller: Kafka events in, switches kept equal to the compiled state. Wiring only; the
+ * parts are described in {@code package-info.java}.
  *
- * <p>One <b>state thread</b> owns the {@link CompiledCluster}: it applies each event (the event
- * source's thread waits for the outcome, so rejections are dead-lettered), applies port changes
- * reported by switches, publishes the new desired snapshot of every node whose flows changed, and
- * marks that node's {@link SwitchReconciler} dirty. Switch events arrive on Netty's event loops and
- * are handed to the state thread at once.
+ * <p>The {@link StateLoop} owns the compiled cluster on its thread and applies each event as a
+ * transaction (the event source's thread waits for the outcome, so rejections are dead-lettered);
+ * it also applies port changes reported by switches. Switch events arrive on Netty's event loops
+ * and are handed to the state thread at once, where {@link SwitchMatcher} decides which node a
+ * switch serves and a {@link SwitchReconciler} (over {@link SessionTables}) is started for it.
  *
  * <p>{@link #close()} (also the SIGTERM path) stops the event source (wakeup, commit), then the
  * OpenFlow server, the reconcilers and the API, in that order. Switches keep their flows.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
-  private static final int MAX_ERRORS = 200;
 
   private final ControllerConfig config;
   private final ControllerMetrics metrics = new ControllerMetrics();
-  private final ExecutorService stateThread;
+  private final ErrorRing errors = new ErrorRing();
   private final ScheduledExecutorService scheduler;
   private final LearnedPorts ports = new LearnedPorts();
   private final RealizationTracker realization = new RealizationTracker();
-  private final Map<String, DesiredFlows> desired = new ConcurrentHashMap<>();
+  private final StateLoop state;
+  private final SwitchMatcher matcher;
+  private final SwitchReconciler.Context reconcilerContext;
   private final Map<String, SwitchReconciler> reconcilers = new ConcurrentHashMap<>();
   private final Map<String, SwitchReconciler.Counters> counters = new ConcurrentHashMap<>();
   private final Set<SwitchSession> sessions = ConcurrentHashMap.newKeySet();
   private final Set<String> switchNodes = ConcurrentHashMap.newKeySet();
-  private final ArrayDeque<Map<String, Object>> errors = new ArrayDeque<>();
-  private final ObjectMapper json = new ObjectMapper();
-  private final Journal journal = new Journal();
-
-  // State thread only.
-  private CompiledCluster compiled;
-  private long seq;
-  private final Set<SwitchSession> unmatchedLogged = new java.util.HashSet<>();
+  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
   private volatile @Nullable EventSource events;
   private volatile @Nullable OpenFlowServer server;
   private volatile @Nullable ApiServer api;
-  private volatile @Nullable Producer<String, String> realizationProducer;
+  private volatile @Nullable RealizationPublisher publisher;
   private volatile @Nullable AuditLog auditLog;
-  // Provenance of the compiled state, computed on demand and cached per state version.
-  private volatile long stateSeq;
-  private volatile @Nullable Provenance provenance;
-  private volatile long provenanceSeq = -1;
-  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+  private volatile @Nullable AuditJournal journal;
   private volatile boolean closed;
   private volatile ControllerProbe probe = ControllerProbe.NONE;
 
   private Controller(ControllerConfig config) {
     this.config = config;
-    this.stateThread =
-        Executors.newSingleThreadExecutor(r -> daemon(r, "sluice-state", new AtomicInteger()));
     AtomicInteger n = new AtomicInteger();
-    this.scheduler = Executors.newScheduledThreadPool(2, r -> daemon(r, "sluice-reconciler", n));
+    this.scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "sluice-reconciler-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     CompilerConfig cc =
         new CompilerConfig(
             config.cookieRound(), config.serviceCidr(), CompilerConfig.OPENFLOW_MAX_MESSAGE);
-    this.compiled = CompiledCluster.compileAll(ClusterState.empty(), cc, ports);
-  }
-
-  private static Thread daemon(Runnable r, String name, AtomicInteger n) {
-    Thread t = new Thread(r, name + (name.equals("sluice-state") ? "" : "-" + n.incrementAndGet()));
-    t.setDaemon(true);
-    return t;
+    this.matcher = new SwitchMatcher(config.switches());
+    this.state =
+        new StateLoop(
+            StateLoop.Compiler.of(cc, ports),
+            realization,
+            metrics,
+            errors,
+            () -> probe,
+            new StateHooks());
+    this.reconcilerContext =
+        new SwitchReconciler.Context(
+            scheduler,
+            caughtUp,
+            state::desired,
+            state::provenance,
+            metrics,
+            new ReconcilerEvents(),
+            config.retryMin(),
+            config.retryMax());
   }
 
   /**
@@ -172,13 +160,18 @@ public final class Controller implements AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    realizationProducer = new KafkaProducer<>(p);
-    auditLog =
+    RealizationPublisher pub =
+        new RealizationPublisher(
+            new KafkaProducer<>(p),
+            config.topics().realization(),
+            config.topics().audit(),
+            realization);
+    publisher = pub;
+    AuditLog al =
         new AuditLog(
-            config.auditLog(),
-            config.auditLogMaxBytes(),
-            config.auditLogFiles(),
-            this::publishAudit);
+            config.auditLog(), config.auditLogMaxBytes(), config.auditLogFiles(), pub::audit);
+    auditLog = al;
+    journal = new AuditJournal(al, realization);
     log.info(
         "audit: every {} ({}), log {}, topic {}",
         config.auditInterval(),
@@ -214,7 +207,7 @@ public final class Controller implements AutoCloseable {
                 match(s);
               }
             },
-            stateThread);
+            state.executor());
     es.start();
     if (!config.auditInterval().isZero()) {
       long every = config.auditInterval().toMillis();
@@ -257,15 +250,7 @@ public final class Controller implements AutoCloseable {
 
   /** Cookie → origins of the current compiled state (cached per state version). */
   public Provenance provenance() {
-    long s = stateSeq;
-    Provenance p = provenance;
-    if (p != null && provenanceSeq == s) {
-      return p;
-    }
-    Provenance fresh = onState(() -> compiled.provenance());
-    provenance = fresh;
-    provenanceSeq = s;
-    return fresh;
+    return state.provenance();
   }
 
   /**
@@ -273,119 +258,13 @@ public final class Controller implements AutoCloseable {
    * thread) and returns its result: PolicyWhy, cross-node walks.
    */
   public <T> T withCompiled(java.util.function.Function<CompiledCluster, T> task) {
-    return onState(() -> task.apply(compiled));
+    return state.withCompiled(task);
   }
 
   /** The audit log (for tests and the API). */
   public Optional<Path> auditLogFile() {
     AuditLog a = auditLog;
     return a == null ? Optional.empty() : Optional.of(a.file());
-  }
-
-  private void publishAudit(String node, String line) {
-    Producer<String, String> p = realizationProducer;
-    if (p == null) {
-      return;
-    }
-    p.send(
-        new ProducerRecord<>(config.topics().audit(), node, line),
-        (md, e) -> {
-          if (e != null) {
-            log.debug("audit record for {} not published: {}", node, e.toString());
-          }
-        });
-  }
-
-  /** Writes the audit log: what reconcilers changed and what audits found. */
-  private final class Journal implements SwitchReconciler.Journal {
-    @Override
-    public void changed(
-        SwitchReconciler r,
-        SwitchReconciler.Cause cause,
-        TablePlan plan,
-        DesiredFlows desiredFlows) {
-      AuditLog a = auditLog;
-      if (a == null) {
-        return;
-      }
-      PortNames names = desiredFlows.ports().names();
-      Map<String, Object> m = header(r, "change");
-      Map<String, Object> why = new LinkedHashMap<>();
-      why.put("cause", cause.text());
-      if (cause != SwitchReconciler.Cause.AUDIT_REPAIR) {
-        String node = r.node();
-        List<Map<String, Object>> events =
-            realization.pendingEvents(node, desiredFlows.seq(), MAX_EVENTS_PER_RECORD);
-        int total = realization.pendingCount(node, desiredFlows.seq());
-        why.put("events", events);
-        if (total > events.size()) {
-          why.put("moreEvents", total - events.size());
-        }
-        if (events.isEmpty()) {
-          why.put("detail", "state change without a pending event (switch ports learned)");
-        }
-      }
-      why.put("desiredSeq", desiredFlows.seq());
-      m.put("why", why);
-      FlowSetDiff f = plan.flows();
-      m.put("added", texts(f.adds(), names));
-      m.put("deleted", texts(f.deletes(), names));
-      m.put("modified", texts(f.modifies(), names));
-      if (!plan.groupAdds().isEmpty()
-          || !plan.groupModifies().isEmpty()
-          || !plan.groupDeletes().isEmpty()) {
-        m.put("groupsAdded", groupTexts(plan.groupAdds(), names));
-        m.put("groupsModified", groupTexts(plan.groupModifies(), names));
-        m.put("groupsDeleted", groupTexts(plan.groupDeletes(), names));
-      }
-      a.record(r.node(), m);
-    }
-
-    @Override
-    public void audited(SwitchReconciler r, SwitchReconciler.AuditOutcome o) {
-      AuditReport report = o.report();
-      if (report == null || report.isClean()) {
-        return;
-      }
-      log.warn(
-          "{}: audit found drift: {} missing, {} modified, {} extraneous{}",
-          label(r.session()),
-          report.count(Drift.Kind.MISSING),
-          report.count(Drift.Kind.MODIFIED),
-          report.count(Drift.Kind.EXTRANEOUS),
-          o.repaired() ? " (repairing)" : "");
-      AuditLog a = auditLog;
-      if (a == null) {
-        return;
-      }
-      Map<String, Object> m = header(r, "drift");
-      m.put("time", o.time().toString());
-      m.put("repair", o.repaired());
-      m.putAll(AuditJson.report(report, o.names(), o.provenance()));
-      a.record(r.node(), m);
-    }
-
-    private Map<String, Object> header(SwitchReconciler r, String type) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("time", Instant.now().toString());
-      m.put("type", type);
-      m.put("node", r.node());
-      Map<String, Object> sw = new LinkedHashMap<>();
-      sw.put("datapathId", r.session().datapathIdString());
-      sw.put("bridge", r.status().bridge());
-      m.put("switch", sw);
-      return m;
-    }
-  }
-
-  private static final int MAX_EVENTS_PER_RECORD = 100;
-
-  private static List<String> texts(List<Flow> flows, PortNames names) {
-    return flows.stream().map(f -> FlowText.format(f, names)).toList();
-  }
-
-  private static List<String> groupTexts(List<Group> groups, PortNames names) {
-    return groups.stream().map(g -> FlowText.formatGroup(g, names)).toList();
   }
 
   private void registerMetrics(EventSource es) {
@@ -453,12 +332,12 @@ public final class Controller implements AutoCloseable {
 
   /** Nodes with desired flows. */
   public Set<String> nodes() {
-    return new TreeSet<>(desired.keySet());
+    return state.nodes();
   }
 
   /** The desired snapshot of a node. */
   public Optional<DesiredFlows> desired(String node) {
-    return Optional.ofNullable(desired.get(node));
+    return Optional.ofNullable(state.desired(node));
   }
 
   /** The reconciler of a node, while its switch is connected. */
@@ -514,128 +393,27 @@ public final class Controller implements AutoCloseable {
 
   /** Recent errors: dead-letter-worthy rejections, switch rejections, failed rounds. */
   public List<Map<String, Object>> errors() {
-    synchronized (errors) {
-      return List.copyOf(errors);
-    }
-  }
-
-  private void error(String kind, String message) {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", Instant.now().toString());
-    e.put("kind", kind);
-    e.put("message", message);
-    synchronized (errors) {
-      errors.addLast(e);
-      while (errors.size() > MAX_ERRORS) {
-        errors.removeFirst();
-      }
-    }
+    return errors.list();
   }
 
   // ---------------------------------------------------------------- state thread
 
-  private <T> T onState(Callable<T> task) {
-    Future<T> f = stateThread.submit(task);
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      throw new IllegalStateException("interrupted while applying", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+  /** After a Node change: which nodes expect a switch, re-match sessions, drop deleted nodes. */
+  private void nodesChanged(ClusterState cluster) {
+    Set<String> expected = matcher.expectedNodes(cluster);
+    switchNodes.retainAll(expected);
+    switchNodes.addAll(expected);
+    for (SwitchSession sess : sessions) {
+      match(sess);
     }
-  }
-
-  private List<ManifestError> applyChange(Change change, ObjectKey key, EventPosition pos) {
-    long t0 = System.nanoTime();
-    CompiledCluster.Result r = compiled.apply(change);
-    compiled = r.compiled();
-    metrics.compiled(System.nanoTime() - t0);
-    boolean rejected =
-        r.errors().stream().anyMatch(e -> e.severity() == ManifestError.Severity.ERROR);
-    if (rejected) {
-      error(
-          "rejected",
-          key + " (" + pos + "): " + r.errors().stream().map(Object::toString).toList());
-      // Consumed all the same (it is dead-lettered): it changes no node.
-      realization.consumed(pos, seq, Set.of());
-      long t = System.nanoTime();
-      probe.applied(pos, -1, Set.of(), t0, t, t);
-      return r.errors();
-    }
-    long t1 = System.nanoTime();
-    long s = ++seq;
-    // Record the event before the reconcilers see the new snapshot: a round that carries it
-    // journals the pending events it realizes.
-    realization.consumed(pos, s, r.diffs().keySet(), key.toString());
-    if (key.kind() == ObjectKind.NETWORK_POLICY) {
-      Long gen = null;
-      if (change instanceof Change.Upsert u) {
-        gen = Objects.requireNonNullElse(u.object().getMetadata().getGeneration(), 0L);
-      }
-      realization.policy(key.key(), gen, s);
-    }
-    publish(r.diffs().keySet(), s);
-    probe.applied(pos, s, r.diffs().keySet(), t0, t1, System.nanoTime());
-    if (!r.diffs().isEmpty() && log.isDebugEnabled()) {
-      log.debug("{} ({}): {}", key, pos, describe(r));
-    }
-    if (key.kind() == ObjectKind.NODE) {
-      Set<String> expected = new TreeSet<>();
-      for (NodeInfo n : compiled.state().nodes()) {
-        if (n.datapathId().isPresent() || config.switches().containsValue(n.name())) {
-          expected.add(n.name());
+    for (String n : List.copyOf(reconcilers.keySet())) {
+      if (cluster.node(n).isEmpty()) {
+        SwitchReconciler gone = reconcilers.remove(n);
+        if (gone != null) {
+          gone.close();
+          log.info("{}: node {} deleted; leaving the switch alone", gone.tables().label(), n);
         }
-      }
-      switchNodes.retainAll(expected);
-      switchNodes.addAll(expected);
-      for (SwitchSession sess : sessions) {
-        match(sess);
-      }
-      for (String n : List.copyOf(reconcilers.keySet())) {
-        if (compiled.state().node(n).isEmpty()) {
-          SwitchReconciler gone = reconcilers.remove(n);
-          if (gone != null) {
-            gone.close();
-            log.info("{}: node {} deleted; leaving the switch alone", label(gone.session()), n);
-          }
-          realization.forget(n);
-        }
-      }
-    }
-    return r.errors();
-  }
-
-  private static String describe(CompiledCluster.Result r) {
-    StringBuilder sb = new StringBuilder();
-    r.diffs()
-        .forEach(
-            (n, d) ->
-                sb.append(n)
-                    .append(" +")
-                    .append(d.added().size())
-                    .append("/-")
-                    .append(d.removed().size())
-                    .append(' '));
-    return sb.toString().strip();
-  }
-
-  /** Publishes new desired snapshots for {@code nodes} and marks their reconcilers dirty. */
-  private void publish(Set<String> nodes, long s) {
-    stateSeq = s;
-    Set<String> present = compiled.nodes();
-    for (String n : nodes) {
-      if (present.contains(n)) {
-        NodeFlows f = compiled.flows(n);
-        desired.put(n, new DesiredFlows(f, compiled.ports(n), s));
-      } else {
-        desired.remove(n);
-      }
-      SwitchReconciler r = reconcilers.get(n);
-      if (r != null) {
-        r.markDirty();
+        realization.forget(n);
       }
     }
   }
@@ -651,145 +429,47 @@ public final class Controller implements AutoCloseable {
       }
     }
     long dpid = s.datapathId();
-    String node = null;
-    String how = null;
-    for (NodeInfo n : compiled.state().nodes()) {
-      if (n.datapathId().isPresent() && n.datapathId().getAsLong() == dpid) {
-        node = n.name();
-        how = "annotation sluice.dev/datapath-id";
-        break;
-      }
-    }
-    if (node == null && config.switches().containsKey(dpid)) {
-      node = config.switches().get(dpid);
-      how = "the switches map of the configuration";
-      if (compiled.state().node(node).isEmpty()) {
-        if (unmatchedLogged.add(s)) {
-          log.warn(
-              "{}: configured for node {}, which does not exist (yet); leaving the switch alone",
-              label(s),
-              node);
+    SwitchMatcher.Outcome o =
+        matcher.match(
+            dpid,
+            s.datapathIdString(),
+            state.state(),
+            n ->
+                Optional.ofNullable(reconcilers.get(n))
+                    .filter(r -> r.session().isConnected())
+                    .map(
+                        r ->
+                            new SwitchMatcher.Served(
+                                r.session().datapathId(), r.tables().label())));
+    if (o instanceof SwitchMatcher.Unmatched u) {
+      if (matcher.warnOnce(s)) {
+        if (u.conflict()) {
+          log.error("{}: {}", label(s), u.why());
+        } else {
+          log.warn("{}: {}", label(s), u.why());
         }
-        return;
-      }
-    }
-    if (node == null) {
-      if (unmatchedLogged.add(s)) {
-        log.warn(
-            "{}: matches no node (no Node annotated sluice.dev/datapath-id={}, not in the"
-                + " switches map); leaving the switch alone",
-            label(s),
-            s.datapathIdString());
       }
       return;
     }
+    SwitchMatcher.Matched m = (SwitchMatcher.Matched) o;
+    String node = m.node();
     SwitchReconciler old = reconcilers.get(node);
     if (old != null) {
-      if (old.session().isConnected() && old.session().datapathId() != dpid) {
-        if (unmatchedLogged.add(s)) {
-          log.error(
-              "{}: node {} is already served by {}; leaving this switch alone",
-              label(s),
-              node,
-              label(old.session()));
-        }
-        return;
-      }
       old.close();
     }
-    unmatchedLogged.remove(s);
-    log.info("{}: matched to node {} by {}", label(s), node, how);
-    final String nodeName = node;
+    matcher.forget(s);
+    log.info("{}: matched to node {} by {}", label(s), node, m.how());
     if (ports.learn(node, s.ports())) {
-      refreshPorts(node);
+      state.refreshPorts(node);
     }
     SwitchReconciler r =
-        new SwitchReconciler(
-            s,
-            node,
-            () -> desired.get(nodeName),
-            caughtUp,
-            scheduler,
-            counters(node),
-            metrics,
-            d -> stateThread.execute(() -> realized(nodeName, d)),
-            () -> probe,
-            msg -> error("switch", msg),
-            config.retryMin(),
-            config.retryMax(),
-            this::provenance,
-            journal);
+        new SwitchReconciler(reconcilerContext, node, new SessionTables(s), counters(node));
     reconcilers.put(node, r);
     r.start();
   }
 
-  private void refreshPorts(String node) {
-    long t0 = System.nanoTime();
-    CompiledCluster.Result r = compiled.refreshPorts(node);
-    compiled = r.compiled();
-    metrics.compiled(System.nanoTime() - t0);
-    probe.portsRefreshed(node, t0, System.nanoTime());
-    long s = ++seq;
-    log.info(
-        "node {}: ports {} → recompiled {}",
-        node,
-        compiled.ports(node).byName(),
-        r.diffs().isEmpty() ? "(no change)" : describe(r));
-    publish(r.diffs().keySet(), s);
-    // A new snapshot for the node even without a diff: its seq must move past pending events
-    // realized by the same flows.
-    if (!r.diffs().containsKey(node) && compiled.nodes().contains(node)) {
-      DesiredFlows d = desired.get(node);
-      if (d == null) {
-        desired.put(node, new DesiredFlows(compiled.flows(node), compiled.ports(node), s));
-      }
-    }
-  }
-
-  private void realized(String node, DesiredFlows d) {
-    realization.realized(node, d.seq());
-    Producer<String, String> p = realizationProducer;
-    if (p == null) {
-      return;
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("node", node);
-    SwitchReconciler r = reconcilers.get(node);
-    if (r != null) {
-      m.put("datapathId", r.session().datapathIdString());
-    }
-    m.put("seq", d.seq());
-    m.put("flows", d.flows().flows().size());
-    m.put("realizedOffsets", realization.realizedOffsets(node));
-    m.put("time", Instant.now().toString());
-    publishRealization(p, node, m);
-    // One record per NetworkPolicy generation newly realized on this node, keyed by the policy.
-    for (RealizationTracker.PolicyVersion v : realization.newlyRealizedPolicies(node)) {
-      Map<String, Object> pm = new LinkedHashMap<>();
-      pm.put("policy", v.key());
-      pm.put("generation", v.generation());
-      pm.put("node", node);
-      pm.put("time", m.get("time"));
-      publishRealization(p, "networkpolicy/" + v.key(), pm);
-    }
-  }
-
-  private void publishRealization(Producer<String, String> p, String key, Map<String, Object> m) {
-    try {
-      p.send(
-          new ProducerRecord<>(config.topics().realization(), key, json.writeValueAsString(m)),
-          (md, e) -> {
-            if (e != null) {
-              log.debug("realization event {} not published: {}", key, e.toString());
-            }
-          });
-    } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      log.debug("realization event {} not published: {}", key, e.toString());
-    }
-  }
-
   static String label(SwitchSession s) {
-    return SwitchReconciler.label(s);
+    return SessionTables.label(s);
   }
 
   /** Per-table counts of a flow list. */
@@ -805,7 +485,7 @@ public final class Controller implements AutoCloseable {
   String scrape() {
     Map<String, Map<Integer, Integer>> want = new TreeMap<>();
     Map<String, Map<Integer, Integer>> have = new TreeMap<>();
-    desired.forEach((n, d) -> want.put(n, perTable(d.flows().flows())));
+    state.snapshots().forEach((n, d) -> want.put(n, perTable(d.flows().flows())));
     reconcilers.forEach((n, r) -> have.put(n, perTable(r.installedFlows())));
     Map<String, Long> lag = new TreeMap<>();
     eventStats().lag().forEach((tp, l) -> lag.put(tp.toString(), l));
@@ -836,35 +516,94 @@ public final class Controller implements AutoCloseable {
       a.close();
     }
     scheduler.shutdownNow();
-    Producer<String, String> p = realizationProducer;
+    RealizationPublisher p = publisher;
     if (p != null) {
-      p.close(Duration.ofSeconds(2));
+      p.close();
     }
     AuditLog al = auditLog;
     if (al != null) {
       al.close();
     }
-    stateThread.shutdownNow();
-    try {
-      stateThread.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    state.close();
     log.info("stopped");
   }
 
   // ---------------------------------------------------------------- callbacks
 
+  /** What the state loop tells the controller, on the state thread. */
+  private final class StateHooks implements StateLoop.Hooks {
+    @Override
+    public void published(Set<String> nodes) {
+      for (String n : nodes) {
+        SwitchReconciler r = reconcilers.get(n);
+        if (r != null) {
+          r.markDirty();
+        }
+      }
+    }
+
+    @Override
+    public void nodesChanged(ClusterState cluster) {
+      Controller.this.nodesChanged(cluster);
+    }
+  }
+
+  /** What reconcilers report, on the scheduler's threads. */
+  private final class ReconcilerEvents implements SwitchReconciler.Listener {
+    @Override
+    public void realized(SwitchReconciler r, DesiredFlows d) {
+      String node = r.node();
+      state.execute(
+          () -> {
+            RealizationPublisher p = publisher;
+            SwitchReconciler now = reconcilers.get(node);
+            String dpid = now == null ? null : now.tables().datapathId();
+            if (p != null) {
+              p.realized(node, dpid, d);
+            } else {
+              realization.realized(node, d.seq());
+            }
+          });
+    }
+
+    @Override
+    public void changed(
+        SwitchReconciler r, SwitchReconciler.Cause cause, TablePlan plan, DesiredFlows d) {
+      AuditJournal j = journal;
+      if (j != null) {
+        j.changed(r, cause, plan, d);
+      }
+    }
+
+    @Override
+    public void audited(SwitchReconciler r, SwitchReconciler.AuditOutcome o) {
+      AuditJournal j = journal;
+      if (j != null) {
+        j.audited(r, o);
+      }
+    }
+
+    @Override
+    public void error(String message) {
+      errors.add("switch", message);
+    }
+
+    @Override
+    public void acked(String node, long seq, long start, long planned, long acked, int mods) {
+      probe.acked(node, seq, start, planned, acked, mods);
+    }
+  }
+
   /** Events from the event source's thread; waits for the state thread's verdict. */
   private final class Sink implements ClusterEventSink {
     @Override
     public List<ManifestError> apply(ObjectKey key, HasMetadata object, EventPosition position) {
-      return onState(() -> applyChange(Change.upsert(object), key, position));
+      return state.submit(Change.upsert(object), key, position);
     }
 
     @Override
     public List<ManifestError> delete(ObjectKey key, EventPosition position) {
-      return onState(() -> applyChange(Change.delete(key), key, position));
+      return state.submit(Change.delete(key), key, position);
     }
   }
 
@@ -874,16 +613,16 @@ public final class Controller implements AutoCloseable {
     public void switchConnected(SwitchSession s) {
       log.info("{}: connected from {} ({} ports)", label(s), s.remoteAddress(), s.ports().size());
       sessions.add(s);
-      stateThread.execute(() -> match(s));
+      state.execute(() -> match(s));
     }
 
     @Override
     public void switchDisconnected(SwitchSession s, String reason) {
       log.info("{}: disconnected: {}", label(s), reason);
       sessions.remove(s);
-      stateThread.execute(
+      state.execute(
           () -> {
-            unmatchedLogged.remove(s);
+            matcher.forget(s);
             reconcilers
                 .entrySet()
                 .removeIf(
@@ -905,11 +644,11 @@ public final class Controller implements AutoCloseable {
           status.port().name(),
           status.reason().name().toLowerCase(java.util.Locale.ROOT),
           status.port().number());
-      stateThread.execute(
+      state.execute(
           () -> {
             for (SwitchReconciler r : reconcilers.values()) {
               if (r.session() == s && ports.learn(r.node(), s.ports())) {
-                refreshPorts(r.node());
+                state.refreshPorts(r.node());
               }
             }
           });
@@ -918,7 +657,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void asyncError(SwitchSession s, dev.sluice.southbound.channel.OpenFlowError e) {
       log.warn("{}: asynchronous error {}", label(s), e);
-      error("switch", label(s) + ": asynchronous error " + e);
+      errors.add("switch", label(s) + ": asynchronous error " + e);
     }
   }
 }

@@ -1,52 +1,48 @@
 package dev.sluice.controller.runtime;
 
 import dev.sluice.compiler.audit.AuditReport;
-import dev.sluice.compiler.audit.FlowAudit;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowSetDiff;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.Group;
-import dev.sluice.compiler.flow.OfPort;
 import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.compiler.pipeline.Provenance;
-import dev.sluice.southbound.channel.BundleFailedException;
-import dev.sluice.southbound.channel.BundleResult;
-import dev.sluice.southbound.channel.SwitchDisconnectedException;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.tables.Installed;
 import dev.sluice.southbound.tables.TablePlan;
-import dev.sluice.southbound.tables.TableSync;
-import dev.sluice.southbound.tables.TlvMap;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one switch from its installed tables to its node's desired tables (OVN {@code ofctrl}).
+ * Drives one switch from its installed tables to its node's desired tables (OVN {@code ofctrl}),
+ * talking to it only through {@link SwitchTables}.
  *
  * <ul>
  *   <li>A <b>round</b> takes the current desired snapshot, diffs it against the installed cache,
- *       and sends the difference as one ordered, atomic bundle followed by a barrier ({@link
- *       TableSync#apply}). The installed cache changes only when the switch accepted the bundle.
+ *       and sends the difference as one ordered, atomic bundle ({@link SwitchTables#apply}). The
+ *       installed cache changes only when the switch committed the bundle.
  *   <li>At most one round is in flight ({@link Phase#ROUND}); changes arriving meanwhile only mark
  *       the reconciler dirty, so a burst of events costs one more round, not one per event.
- *   <li>The first round after connecting waits for the event source's startup barrier, ensures the
- *       Geneve TLV map and reads the switch's flows and groups: what already matches stays, what is
+ *   <li>The first round after connecting waits for the event source's startup barrier, prepares the
+ *       switch (Geneve TLV map) and reads its flows and groups: what already matches stays, what is
  *       stale is deleted, what is missing is added — all in the one bundle. A controller restart
  *       against an up-to-date switch therefore sends nothing; an OVS restart (empty tables) replays
  *       everything.
@@ -54,15 +50,79 @@ import org.slf4j.LoggerFactory;
  *       out of later rounds until its desired version changes, so the rest converges. Other
  *       failures (timeouts) re-read the switch and retry with exponential backoff.
  *   <li>Back-pressure: a round waits until the channel is writable before it sends.
- *   <li><b>Audits</b> ({@link #audit}) run as rounds of their own, in the same one-at-a-time order:
- *       after a pending event round, never beside one, and never before the startup barrier. An
- *       audit reads the switch's flows and groups, classifies the drift from the desired snapshot
- *       ({@link FlowAudit}) and takes what it read as the installed cache; a repair then sends the
- *       fix as one bundle, exactly like a round.
+ *   <li><b>Turns</b> ({@link #inTurn}): other work on the switch — the {@link Auditor}'s audits —
+ *       is queued and runs in the same one-at-a-time order: after a pending event round, never
+ *       beside one, and never before the startup barrier.
  * </ul>
  */
 public final class SwitchReconciler {
   private static final Logger log = LoggerFactory.getLogger(SwitchReconciler.class);
+
+  /**
+   * What every reconciler of a controller shares.
+   *
+   * @param scheduler runs rounds and turns
+   * @param barrier the event source's startup barrier
+   * @param desired a node's current desired snapshot (null when it has none)
+   * @param provenance the compiled state's provenance (audit reports)
+   * @param metrics bundle, rejection and audit metrics
+   * @param listener what reconcilers report
+   * @param retryMin first backoff after a failed round
+   * @param retryMax longest backoff
+   */
+  record Context(
+      ScheduledExecutorService scheduler,
+      CompletableFuture<Void> barrier,
+      Function<String, @Nullable DesiredFlows> desired,
+      Supplier<Provenance> provenance,
+      ControllerMetrics metrics,
+      Listener listener,
+      Duration retryMin,
+      Duration retryMax) {
+    Context {
+      Objects.requireNonNull(scheduler);
+      Objects.requireNonNull(barrier);
+      Objects.requireNonNull(desired);
+      Objects.requireNonNull(provenance);
+      Objects.requireNonNull(metrics);
+      Objects.requireNonNull(listener);
+      if (retryMin.isNegative() || retryMax.compareTo(retryMin) < 0) {
+        throw new IllegalArgumentException("retry " + retryMin + ".." + retryMax);
+      }
+    }
+  }
+
+  /** What a reconciler reports; called on the scheduler's threads, must return quickly. */
+  interface Listener {
+    /** The switch holds {@code desired} (committed, or found equal). */
+    default void realized(SwitchReconciler r, DesiredFlows desired) {}
+
+    /** A committed bundle (the audit log). */
+    default void changed(SwitchReconciler r, Cause cause, TablePlan plan, DesiredFlows desired) {}
+
+    /** An audit ran (the audit log). */
+    default void audited(SwitchReconciler r, AuditOutcome outcome) {}
+
+    /** A switch rejection or a failed round, for the error ring. */
+    default void error(String message) {}
+
+    /** A round acknowledged state version {@code seq} (see {@link ControllerProbe#acked}). */
+    default void acked(String node, long seq, long start, long planned, long acked, int mods) {}
+  }
+
+  /**
+   * Work run in the reconciler's turn, with phase {@link Phase#ROUND} held: completes with the
+   * snapshot it found or made the switch hold (then reported realized), or null.
+   */
+  interface Turn {
+    CompletableFuture<@Nullable DesiredFlows> run();
+
+    /** The turn will not run (the switch disconnected or the controller stops). */
+    void dropped();
+  }
+
+  /** The installed cache: what Sluice believes the switch holds, and of which state version. */
+  record InstalledCache(List<Flow> flows, List<Group> groups, long seq) {}
 
   /** Where a reconciler is. */
   public enum Phase {
@@ -156,18 +216,6 @@ public final class SwitchReconciler {
     }
   }
 
-  /** Receives what the reconciler did to the switch and what audits found (the audit log). */
-  interface Journal {
-    /** A committed bundle. */
-    void changed(SwitchReconciler r, Cause cause, TablePlan plan, DesiredFlows desired);
-
-    /** An audit ran (or was skipped). */
-    void audited(SwitchReconciler r, AuditOutcome outcome);
-  }
-
-  /** A request for an audit, completed when it ran. */
-  private record AuditRequest(boolean repair, CompletableFuture<AuditOutcome> result) {}
-
   /** Counters that survive reconnections, per node. */
   public static final class Counters {
     final java.util.concurrent.atomic.AtomicLong rounds =
@@ -201,21 +249,12 @@ public final class SwitchReconciler {
     }
   }
 
-  private final SwitchSession session;
+  private final Context ctx;
   private final String node;
-  private final Supplier<@Nullable DesiredFlows> desired;
-  private final CompletableFuture<Void> barrier;
-  private final ScheduledExecutorService scheduler;
+  private final SwitchTables sw;
   private final Counters counters;
-  private final ControllerMetrics metrics;
-  private final Consumer<DesiredFlows> onRealized;
-  private final Supplier<ControllerProbe> probe;
-  private final Consumer<String> onError;
-  private final Duration retryMin;
-  private final Duration retryMax;
   private final String label;
-  private final Supplier<Provenance> provenance;
-  private final Journal journal;
+  private final Auditor auditor;
 
   // Guarded by this.
   private Phase phase = Phase.STARTING;
@@ -229,52 +268,40 @@ public final class SwitchReconciler {
   private @Nullable String lastError;
   private @Nullable Instant lastRoundAt;
   private long lastRoundMillis;
-  private final List<AuditRequest> audits = new ArrayList<>();
-  private @Nullable AuditOutcome lastAudit;
-  private @Nullable Round lastRepair;
+  private final Queue<Turn> turns = new ArrayDeque<>();
+  // The messages of the last plan in bundle order, to name rejected ones.
+  private List<Object> lastPlanOrder = List.of();
 
-  SwitchReconciler(
-      SwitchSession session,
-      String node,
-      Supplier<@Nullable DesiredFlows> desired,
-      CompletableFuture<Void> barrier,
-      ScheduledExecutorService scheduler,
-      Counters counters,
-      ControllerMetrics metrics,
-      Consumer<DesiredFlows> onRealized,
-      Supplier<ControllerProbe> probe,
-      Consumer<String> onError,
-      Duration retryMin,
-      Duration retryMax,
-      Supplier<Provenance> provenance,
-      Journal journal) {
-    this.provenance = provenance;
-    this.journal = journal;
-    this.session = session;
+  SwitchReconciler(Context ctx, String node, SwitchTables sw, Counters counters) {
+    this.ctx = ctx;
     this.node = node;
-    this.desired = desired;
-    this.barrier = barrier;
-    this.scheduler = scheduler;
+    this.sw = sw;
     this.counters = counters;
-    this.metrics = metrics;
-    this.onRealized = onRealized;
-    this.probe = probe;
-    this.onError = onError;
-    this.retryMin = retryMin;
-    this.retryMax = retryMax;
-    this.backoff = retryMin;
-    this.label = label(session) + " node " + node;
+    this.backoff = ctx.retryMin();
+    this.label = sw.label() + " node " + node;
+    this.auditor = new Auditor(this);
   }
 
   /** {@code switch br-int dpid=0000000000000001}. */
   static String label(SwitchSession s) {
-    String bridge = s.ports().byNumber(OfPort.LOCAL).map(p -> p.name()).orElse("?");
-    return "switch " + bridge + " dpid=" + s.datapathIdString();
+    return SessionTables.label(s);
   }
 
-  /** The session. */
+  /**
+   * The OpenFlow session (the API lists sessions with their reconciler).
+   *
+   * @throws IllegalStateException when the reconciler drives something else (tests)
+   */
   public SwitchSession session() {
-    return session;
+    if (sw instanceof SessionTables t) {
+      return t.session();
+    }
+    throw new IllegalStateException(label + " has no OpenFlow session");
+  }
+
+  /** The switch, as the reconciler sees it. */
+  SwitchTables tables() {
+    return sw;
   }
 
   /** The node. */
@@ -282,22 +309,35 @@ public final class SwitchReconciler {
     return node;
   }
 
+  String logLabel() {
+    return label;
+  }
+
+  Context context() {
+    return ctx;
+  }
+
+  @Nullable DesiredFlows desired() {
+    return ctx.desired().apply(node);
+  }
+
   /** Starts: after the startup barrier, the first round reads the switch. */
   void start() {
-    barrier.whenCompleteAsync(
-        (v, e) -> {
-          if (e != null) {
-            log.warn("{}: startup barrier failed ({}); not reconciling", label, e.toString());
-            return;
-          }
-          synchronized (this) {
-            if (phase == Phase.STARTING) {
-              phase = Phase.IDLE;
-            }
-          }
-          kick();
-        },
-        scheduler);
+    ctx.barrier()
+        .whenCompleteAsync(
+            (v, e) -> {
+              if (e != null) {
+                log.warn("{}: startup barrier failed ({}); not reconciling", label, e.toString());
+                return;
+              }
+              synchronized (this) {
+                if (phase == Phase.STARTING) {
+                  phase = Phase.IDLE;
+                }
+              }
+              kick();
+            },
+            ctx.scheduler());
   }
 
   /** The desired state changed: start a round unless one is in flight (then it follows). */
@@ -305,51 +345,49 @@ public final class SwitchReconciler {
     synchronized (this) {
       dirty = true;
     }
-    scheduler.execute(this::kick);
+    ctx.scheduler().execute(this::kick);
   }
 
-  /** Stops; an in-flight round completes but nothing follows; queued audits are skipped. */
+  /** Stops; an in-flight round completes but nothing follows; queued turns are dropped. */
   void close() {
-    List<AuditRequest> dropped;
+    List<Turn> dropped;
     synchronized (this) {
       phase = Phase.CLOSED;
-      dropped = List.copyOf(audits);
-      audits.clear();
+      dropped = List.copyOf(turns);
+      turns.clear();
     }
-    for (AuditRequest a : dropped) {
-      a.result().complete(skipped("switch disconnected"));
-    }
+    dropped.forEach(Turn::dropped);
   }
 
   /**
-   * Audits the switch: once nothing else is in flight (after a pending event round), reads its
-   * flows and groups, classifies the drift and, with {@code repair}, sends the fix as one bundle.
-   * Completes at once, skipped, while the startup barrier is pending or when the switch is gone.
-   * Requests queued while one round is in flight share the next audit (repairing if any asked).
+   * Queues {@code turn} to run once nothing else is in flight and no event round is pending.
+   * Returns why it cannot run (startup barrier pending, switch disconnected), or null when queued.
    */
-  public CompletableFuture<AuditOutcome> audit(boolean repair) {
-    CompletableFuture<AuditOutcome> f = new CompletableFuture<>();
-    String skip = null;
+  @Nullable String inTurn(Turn turn) {
     synchronized (this) {
       if (phase == Phase.STARTING) {
-        skip = "startup barrier pending";
-      } else if (phase == Phase.CLOSED || !session.isConnected()) {
-        skip = "switch disconnected";
-      } else {
-        audits.add(new AuditRequest(repair, f));
+        return "startup barrier pending";
       }
+      if (phase == Phase.CLOSED || !sw.isConnected()) {
+        return "switch disconnected";
+      }
+      turns.add(turn);
     }
-    if (skip != null) {
-      f.complete(skipped(skip));
-      return f;
-    }
-    scheduler.execute(this::kick);
-    return f;
+    ctx.scheduler().execute(this::kick);
+    return null;
+  }
+
+  /**
+   * Audits the switch (see {@link Auditor#audit}): once nothing else is in flight, reads its flows
+   * and groups, classifies the drift and, with {@code repair}, sends the fix as one bundle.
+   */
+  public CompletableFuture<AuditOutcome> audit(boolean repair) {
+    return auditor.audit(repair);
   }
 
   /** The last audit that ran, if any. */
-  public synchronized Optional<AuditOutcome> lastAudit() {
-    return Optional.ofNullable(lastAudit);
+  public Optional<AuditOutcome> lastAudit() {
+    return auditor.lastAudit();
   }
 
   /**
@@ -357,32 +395,12 @@ public final class SwitchReconciler {
    * sluice flows --installed} and {@code sluice trace --installed} look at).
    */
   public CompletableFuture<Installed> readSwitch() {
-    return TableSync.read(session);
+    return sw.read();
   }
 
   /** The switch's port names (as {@code ovs-ofctl} prints them). */
   public PortNames portNames() {
-    return TableSync.names(session.ports());
-  }
-
-  private AuditOutcome skipped(String why) {
-    return new AuditOutcome(
-        node,
-        session.datapathIdString(),
-        bridge(),
-        Instant.now(),
-        null,
-        -1,
-        portNames(),
-        Provenance.empty(),
-        false,
-        0,
-        0,
-        why);
-  }
-
-  private String bridge() {
-    return session.ports().byNumber(OfPort.LOCAL).map(p -> p.name()).orElse("?");
+    return sw.portNames();
   }
 
   /** The installed flows (what the switch accepted), sorted by key. */
@@ -394,18 +412,18 @@ public final class SwitchReconciler {
 
   /** Whether the switch holds exactly the desired snapshot and nothing is in flight. */
   public synchronized boolean converged() {
-    DesiredFlows d = desired.get();
+    DesiredFlows d = desired();
     return phase == Phase.IDLE && !dirty && d != null && installedSeq == d.seq();
   }
 
   /** The status now. */
   public synchronized Status status() {
-    DesiredFlows d = desired.get();
+    DesiredFlows d = desired();
     return new Status(
         node,
-        session.datapathIdString(),
-        session.ports().byNumber(OfPort.LOCAL).map(p -> p.name()).orElse("?"),
-        session.remoteAddress(),
+        sw.datapathId(),
+        sw.bridge(),
+        sw.remoteAddress(),
         phase,
         d == null ? 0 : d.flows().flows().size(),
         installedFlows.size(),
@@ -419,239 +437,22 @@ public final class SwitchReconciler {
         lastRoundMillis);
   }
 
-  // ---------------------------------------------------------------- rounds
+  // ---------------------------------------------------------------- the cache (turns use it)
 
-  private void kick() {
-    boolean read;
-    List<AuditRequest> auditNow = null;
-    synchronized (this) {
-      if (phase != Phase.IDLE || !session.isConnected()) {
-        return;
-      }
-      if (!dirty) {
-        if (audits.isEmpty()) {
-          return;
-        }
-        auditNow = List.copyOf(audits);
-        audits.clear();
-      }
-      dirty = false;
-      phase = Phase.ROUND;
-      read = needsRead;
-    }
-    long start = System.nanoTime();
-    if (auditNow != null) {
-      runAudit(auditNow, start);
-      return;
-    }
-    CompletableFuture<Void> pre =
-        read ? readAndCache() : CompletableFuture.<Void>completedFuture(null);
-    pre.thenComposeAsync(v -> send(read), scheduler)
-        .whenCompleteAsync((o, e) -> finish(o, e, start), scheduler);
+  synchronized InstalledCache installed() {
+    return new InstalledCache(installedFlows, installedGroups, installedSeq);
   }
 
-  private CompletableFuture<Void> readAndCache() {
-    return TlvMap.ensureAntreaMapping(session)
-        .exceptionally(
-            e -> {
-              log.error("{}: Geneve TLV map: {}", label, TableSync.describe(e));
-              return null;
-            })
-        .thenCompose(v -> TableSync.read(session))
-        .thenAccept(this::installedFromSwitch);
-  }
-
-  private synchronized void installedFromSwitch(Installed inst) {
-    installedFlows = inst.flows();
-    installedGroups = inst.groups();
-    installedSeq = -1;
+  /** Takes what was read (or committed) as what the switch holds, as of {@code seq} (-1: none). */
+  synchronized void adopt(List<Flow> flows, List<Group> groups, long seq) {
+    installedFlows = List.copyOf(flows);
+    installedGroups = List.copyOf(groups);
+    installedSeq = seq;
     needsRead = false;
-    log.info(
-        "{}: read {} flows and {} groups from the switch",
-        label,
-        installedFlows.size(),
-        installedGroups.size());
-  }
-
-  /** One planned round. */
-  private record Round(
-      DesiredFlows desired,
-      List<Flow> flows,
-      TablePlan plan,
-      long planned,
-      @Nullable BundleResult result,
-      boolean resync) {}
-
-  private CompletableFuture<@Nullable Round> send(boolean resync) {
-    DesiredFlows d = desired.get();
-    if (d == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    List<Flow> want;
-    TablePlan plan;
-    synchronized (this) {
-      want = withoutRejected(d.flows().flows());
-      plan = TablePlan.between(installedFlows, installedGroups, want, d.flows().groups());
-      lastPlanOrder = order(plan);
-    }
-    long planned = System.nanoTime();
-    if (plan.isEmpty()) {
-      return CompletableFuture.completedFuture(new Round(d, want, plan, planned, null, resync));
-    }
-    return session
-        .whenWritable()
-        .thenCompose(v -> TableSync.apply(session, plan))
-        .thenApply(r -> new Round(d, want, plan, planned, r, resync));
-  }
-
-  // ---------------------------------------------------------------- audits
-
-  /** An audit round (phase ROUND is held): read, compare, adopt what was read, maybe repair. */
-  private void runAudit(List<AuditRequest> requests, long start) {
-    boolean repair = requests.stream().anyMatch(AuditRequest::repair);
-    Instant time = Instant.now();
-    TableSync.read(session)
-        .thenComposeAsync(inst -> compare(inst, repair, time, start), scheduler)
-        .whenCompleteAsync((o, e) -> finishAudit(requests, o, e, start), scheduler);
-  }
-
-  private CompletableFuture<AuditOutcome> compare(
-      Installed inst, boolean repair, Instant time, long start) {
-    DesiredFlows d = desired.get();
-    List<Flow> wantFlows = d == null ? List.of() : d.flows().flows();
-    List<Group> wantGroups = d == null ? List.of() : d.flows().groups();
-    // When events arrived since the last acknowledged round (their round comes next), the switch
-    // should still hold what Sluice last installed: compare with that, or every change not yet
-    // sent would be reported as drift.
-    List<Flow> expectedFlows;
-    List<Group> expectedGroups;
-    long seqBefore;
-    boolean behind;
-    synchronized (this) {
-      seqBefore = installedSeq;
-      behind = d != null && installedSeq >= 0 && installedSeq != d.seq();
-      expectedFlows = behind ? installedFlows : wantFlows;
-      expectedGroups = behind ? installedGroups : wantGroups;
-    }
-    Provenance prov = provenance.get();
-    AuditReport report =
-        FlowAudit.audit(inst.flows(), inst.groups(), expectedFlows, expectedGroups, prov);
-    PortNames names = d != null ? d.ports().names() : portNames();
-    List<Flow> want;
-    TablePlan plan;
-    synchronized (this) {
-      // What the audit read is what the switch holds: the next round starts from it.
-      installedFlows = inst.flows();
-      installedGroups = inst.groups();
-      installedSeq = !report.isClean() || d == null ? -1 : behind ? seqBefore : d.seq();
-      needsRead = false;
-      want = withoutRejected(wantFlows);
-      plan = TablePlan.between(installedFlows, installedGroups, want, wantGroups);
-      if (repair) {
-        lastPlanOrder = order(plan);
-      }
-    }
-    if (!repair || report.isClean() || plan.isEmpty() || d == null) {
-      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      return CompletableFuture.completedFuture(
-          new AuditOutcome(
-              node,
-              session.datapathIdString(),
-              bridge(),
-              time,
-              report,
-              d == null ? -1 : d.seq(),
-              names,
-              prov,
-              false,
-              0,
-              ms,
-              null));
-    }
-    return session
-        .whenWritable()
-        .thenCompose(v -> TableSync.apply(session, plan))
-        .thenApply(
-            r -> {
-              long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-              synchronized (this) {
-                installedFlows = want;
-                installedGroups = wantGroups;
-                installedSeq = d.seq();
-                count(plan, ms);
-                lastRepair = new Round(d, want, plan, System.nanoTime(), r, false);
-              }
-              return new AuditOutcome(
-                  node,
-                  session.datapathIdString(),
-                  bridge(),
-                  time,
-                  report,
-                  d.seq(),
-                  names,
-                  prov,
-                  true,
-                  plan.size(),
-                  ms,
-                  null);
-            });
-  }
-
-  private void finishAudit(
-      List<AuditRequest> requests,
-      @Nullable AuditOutcome outcome,
-      @Nullable Throwable error,
-      long start) {
-    Throwable e = unwrap(error);
-    DesiredFlows realized = null;
-    Round repair;
-    synchronized (this) {
-      repair = lastRepair;
-      lastRepair = null;
-      if (e == null && outcome != null) {
-        lastAudit = outcome;
-        if (outcome.clean() || outcome.repaired()) {
-          DesiredFlows d = desired.get();
-          if (d != null && d.seq() == outcome.desiredSeq()) {
-            realized = d;
-          }
-          lastError = null;
-          backoff = retryMin;
-        }
-        if (phase == Phase.ROUND) {
-          phase = Phase.IDLE;
-        }
-      } else if (e instanceof SwitchDisconnectedException || !session.isConnected()) {
-        phase = Phase.CLOSED;
-      } else if (e != null) {
-        handleFailure(e);
-      }
-    }
-    if (e == null && outcome != null) {
-      metrics.audit(node, outcome);
-      try {
-        journal.audited(this, outcome);
-        if (repair != null) {
-          journal.changed(this, Cause.AUDIT_REPAIR, repair.plan(), repair.desired());
-        }
-      } catch (RuntimeException x) {
-        log.warn("{}: audit journal: {}", label, x.toString());
-      }
-      requests.forEach(r -> r.result().complete(outcome));
-    } else {
-      Throwable failure =
-          e != null ? e : new IllegalStateException("audit of " + label + " produced nothing");
-      log.warn("{}: audit failed: {}", label, TableSync.describe(failure));
-      requests.forEach(r -> r.result().completeExceptionally(failure));
-    }
-    if (realized != null) {
-      onRealized.accept(realized);
-    }
-    kick();
   }
 
   /** Drops flows the switch rejected in this exact version; forgets rejections no longer wanted. */
-  private List<Flow> withoutRejected(List<Flow> flows) {
+  synchronized List<Flow> withoutRejected(List<Flow> flows) {
     if (rejected.isEmpty()) {
       return flows;
     }
@@ -670,6 +471,117 @@ public final class SwitchReconciler {
     return out;
   }
 
+  /** Sends a non-empty plan once the channel is writable; remembers its order for rejections. */
+  CompletableFuture<Void> send(TablePlan plan) {
+    synchronized (this) {
+      lastPlanOrder = order(plan);
+    }
+    return sw.whenWritable().thenCompose(v -> sw.apply(plan));
+  }
+
+  // ---------------------------------------------------------------- rounds
+
+  private void kick() {
+    boolean read;
+    Turn turn = null;
+    synchronized (this) {
+      if (phase != Phase.IDLE || !sw.isConnected()) {
+        return;
+      }
+      if (!dirty) {
+        turn = turns.poll();
+        if (turn == null) {
+          return;
+        }
+      }
+      dirty = false;
+      phase = Phase.ROUND;
+      read = needsRead;
+    }
+    long start = System.nanoTime();
+    if (turn != null) {
+      runTurn(turn);
+      return;
+    }
+    CompletableFuture<Void> pre =
+        read ? readAndCache() : CompletableFuture.<Void>completedFuture(null);
+    pre.thenComposeAsync(v -> round(read), ctx.scheduler())
+        .whenCompleteAsync((o, e) -> finish(o, e, start), ctx.scheduler());
+  }
+
+  private void runTurn(Turn turn) {
+    CompletableFuture<@Nullable DesiredFlows> f;
+    try {
+      f = turn.run();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenCompleteAsync((d, e) -> finishTurn(d, e), ctx.scheduler());
+  }
+
+  private void finishTurn(@Nullable DesiredFlows realized, @Nullable Throwable error) {
+    Throwable e = unwrap(error);
+    DesiredFlows report = null;
+    synchronized (this) {
+      if (e == null) {
+        if (realized != null) {
+          DesiredFlows d = desired();
+          if (d != null && d.seq() == realized.seq()) {
+            report = d;
+          }
+          lastError = null;
+          backoff = ctx.retryMin();
+        }
+        if (phase == Phase.ROUND) {
+          phase = Phase.IDLE;
+        }
+      } else if (e instanceof SwitchTables.Disconnected || !sw.isConnected()) {
+        phase = Phase.CLOSED;
+      } else {
+        handleFailure(e);
+      }
+    }
+    if (report != null) {
+      ctx.listener().realized(this, report);
+    }
+    kick();
+  }
+
+  private CompletableFuture<Void> readAndCache() {
+    return sw.prepare().thenCompose(v -> sw.read()).thenAccept(this::installedFromSwitch);
+  }
+
+  private void installedFromSwitch(Installed inst) {
+    adopt(inst.flows(), inst.groups(), -1);
+    log.info(
+        "{}: read {} flows and {} groups from the switch",
+        label,
+        inst.flowEntries().size(),
+        inst.groups().size());
+  }
+
+  /** One planned round. */
+  private record Round(
+      DesiredFlows desired, List<Flow> flows, TablePlan plan, long planned, boolean resync) {}
+
+  private CompletableFuture<@Nullable Round> round(boolean resync) {
+    DesiredFlows d = desired();
+    if (d == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<Flow> want = withoutRejected(d.flows().flows());
+    TablePlan plan;
+    synchronized (this) {
+      plan = TablePlan.between(installedFlows, installedGroups, want, d.flows().groups());
+    }
+    long planned = System.nanoTime();
+    Round r = new Round(d, want, plan, planned, resync);
+    if (plan.isEmpty()) {
+      return CompletableFuture.completedFuture(r);
+    }
+    return send(plan).thenApply(v -> r);
+  }
+
   private void finish(@Nullable Round round, @Nullable Throwable error, long start) {
     long acked = System.nanoTime();
     long millis = TimeUnit.NANOSECONDS.toMillis(acked - start);
@@ -684,21 +596,17 @@ public final class SwitchReconciler {
         if (round != null) {
           if (!round.plan().isEmpty()) {
             changed = round;
-          }
-          installedFlows = round.flows();
-          installedGroups = round.desired().flows().groups();
-          installedSeq = round.desired().seq();
-          backoff = retryMin;
-          lastError = null;
-          realized = round.desired();
-          if (!round.plan().isEmpty()) {
             count(round.plan(), millis);
           }
+          adopt(round.flows(), round.desired().flows().groups(), round.desired().seq());
+          backoff = ctx.retryMin();
+          lastError = null;
+          realized = round.desired();
         }
         if (phase == Phase.ROUND) {
           phase = Phase.IDLE;
         }
-      } else if (e instanceof SwitchDisconnectedException || !session.isConnected()) {
+      } else if (e instanceof SwitchTables.Disconnected || !sw.isConnected()) {
         phase = Phase.CLOSED;
         log.info("{}: round abandoned, switch disconnected: {}", label, e.getMessage());
         return;
@@ -708,26 +616,21 @@ public final class SwitchReconciler {
     }
     if (changed != null) {
       try {
-        journal.changed(
-            this,
-            changed.resync() ? Cause.RESYNC : Cause.EVENTS,
-            changed.plan(),
-            changed.desired());
+        ctx.listener()
+            .changed(
+                this,
+                changed.resync() ? Cause.RESYNC : Cause.EVENTS,
+                changed.plan(),
+                changed.desired());
       } catch (RuntimeException x) {
         log.warn("{}: audit journal: {}", label, x.toString());
       }
     }
     if (realized != null) {
-      probe
-          .get()
-          .acked(
-              node,
-              realized.seq(),
-              start,
-              Objects.requireNonNull(round).planned(),
-              acked,
-              round.plan().flows().size());
-      onRealized.accept(realized);
+      Round r = Objects.requireNonNull(round);
+      ctx.listener()
+          .acked(node, realized.seq(), start, r.planned(), acked, r.plan().flows().size());
+      ctx.listener().realized(this, realized);
     }
     kick();
   }
@@ -735,31 +638,27 @@ public final class SwitchReconciler {
   /** Called with the lock held. */
   private void handleFailure(Throwable e) {
     boolean marked = false;
-    if (e instanceof BundleFailedException b) {
-      DesiredFlows d = desired.get();
+    if (e instanceof SwitchTables.Rejected b) {
+      DesiredFlows d = desired();
       List<Object> order = lastPlanOrder;
-      for (BundleFailedException.Rejected r : b.rejected()) {
+      for (SwitchTables.Rejection r : b.rejections()) {
         counters.rejected.incrementAndGet();
-        metrics.rejected(node);
-        Object what = r.index() < order.size() ? order.get(r.index()) : null;
-        String text = String.valueOf(r.error().context());
-        String msg =
-            String.format(
-                "%s: OVS rejected %s: %s/%s",
-                label, text, r.error().error().typeName(), r.error().error().codeName());
+        ctx.metrics().rejected(node);
+        Object what = r.index() >= 0 && r.index() < order.size() ? order.get(r.index()) : null;
+        String msg = String.format("%s: OVS rejected %s: %s", label, r.text(), r.error());
         log.error(msg);
-        onError.accept(msg);
+        ctx.listener().error(msg);
         if (what instanceof Flow f && d != null) {
           rejected.put(f.key(), f);
           marked = true;
         }
       }
     }
-    String msg = label + ": round failed: " + TableSync.describe(e);
+    String msg = label + ": round failed: " + describe(e);
     lastError = msg;
-    if (!(e instanceof BundleFailedException)) {
+    if (!(e instanceof SwitchTables.Rejected)) {
       log.warn(msg);
-      onError.accept(msg);
+      ctx.listener().error(msg);
     }
     dirty = true;
     if (marked) {
@@ -767,29 +666,28 @@ public final class SwitchReconciler {
       phase = Phase.IDLE;
       return;
     }
-    needsRead = !(e instanceof BundleFailedException);
+    needsRead = !(e instanceof SwitchTables.Rejected);
     phase = Phase.BACKOFF;
     Duration wait = backoff;
     Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(retryMax) > 0 ? retryMax : doubled;
+    backoff = doubled.compareTo(ctx.retryMax()) > 0 ? ctx.retryMax() : doubled;
     log.info("{}: retrying in {} ms", label, wait.toMillis());
-    scheduler.schedule(
-        () -> {
-          synchronized (this) {
-            if (phase == Phase.BACKOFF) {
-              phase = Phase.IDLE;
-            }
-          }
-          kick();
-        },
-        wait.toMillis(),
-        TimeUnit.MILLISECONDS);
+    ctx.scheduler()
+        .schedule(
+            () -> {
+              synchronized (this) {
+                if (phase == Phase.BACKOFF) {
+                  phase = Phase.IDLE;
+                }
+              }
+              kick();
+            },
+            wait.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
-  // The messages of the last plan in bundle order (TableSync.messages), to name rejected ones.
-  private List<Object> lastPlanOrder = List.of();
-
-  private void count(TablePlan plan, long millis) {
+  /** Counts a committed plan (counters, metrics, the log line). Called with the lock held. */
+  void count(TablePlan plan, long millis) {
     FlowSetDiff f = plan.flows();
     int groups = plan.groupAdds().size() + plan.groupModifies().size() + plan.groupDeletes().size();
     counters.bundles.incrementAndGet();
@@ -797,7 +695,8 @@ public final class SwitchReconciler {
     counters.flowModifies.addAndGet(f.modifies().size());
     counters.flowDeletes.addAndGet(f.deletes().size());
     counters.groupMods.addAndGet(groups);
-    metrics.bundle(node, f.adds().size(), f.modifies().size(), f.deletes().size(), groups, millis);
+    ctx.metrics()
+        .bundle(node, f.adds().size(), f.modifies().size(), f.deletes().size(), groups, millis);
     log.info(
         "{}: bundle {} flow-mods ({} add, {} mod, {} del){} acked in {} ms",
         label,
@@ -809,6 +708,7 @@ public final class SwitchReconciler {
         millis);
   }
 
+  /** The plan's flows and groups in bundle order (as {@code TableSync.messages} sends them). */
   static List<Object> order(TablePlan plan) {
     List<Object> out = new ArrayList<>(plan.size());
     out.addAll(plan.groupAdds());
@@ -820,7 +720,7 @@ public final class SwitchReconciler {
     return out;
   }
 
-  private static @Nullable Throwable unwrap(@Nullable Throwable t) {
+  static @Nullable Throwable unwrap(@Nullable Throwable t) {
     Throwable e = t;
     while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
@@ -829,8 +729,14 @@ public final class SwitchReconciler {
     return e;
   }
 
+  /** The message of a failure, unwrapped. */
+  static String describe(Throwable error) {
+    Throwable t = Objects.requireNonNullElse(unwrap(error), error);
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
   /** Text of a flow for logs and the API. */
-  static String text(Flow f, dev.sluice.compiler.flow.PortNames names) {
+  static String text(Flow f, PortNames names) {
     return FlowText.formatForAdd(f, names, FlowText.Style.OPENFLOW13);
   }
 }
