@@ -21,6 +21,12 @@ import dev.sluice.compiler.sim.Simulator;
 import dev.sluice.compiler.sim.Trace;
 import dev.sluice.controller.api.ApiError;
 import dev.sluice.controller.api.ApiJson;
+import dev.sluice.controller.api.NodeView;
+import dev.sluice.controller.api.PolicyRealization;
+import dev.sluice.controller.api.PositionError;
+import dev.sluice.controller.api.PositionRealization;
+import dev.sluice.controller.api.PositionStatus;
+import dev.sluice.controller.api.RealizationView;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.tables.Installed;
 import java.io.IOException;
@@ -36,6 +42,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,30 +230,30 @@ final class ApiServer implements AutoCloseable {
     return out;
   }
 
-  private List<Map<String, Object>> nodes() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private List<NodeView> nodes() {
+    List<NodeView> out = new ArrayList<>();
     Map<String, Long> consumed = controller.realization().consumedOffsets();
     Map<String, Long> lag = new TreeMap<>();
     controller.eventStats().lag().forEach((tp, l) -> lag.put(tp.toString(), l));
     for (String n : controller.nodes()) {
-      Map<String, Object> m = new LinkedHashMap<>();
       Optional<SwitchReconciler> r = controller.reconciler(n);
-      m.put("name", n);
-      m.put("connected", r.isPresent() && r.get().session().isConnected());
-      m.put("datapathId", r.map(x -> x.session().datapathIdString()).orElse(null));
-      m.put("flowsDesired", controller.desired(n).map(d -> d.flows().flows().size()).orElse(0));
-      m.put("flowsInstalled", r.map(x -> x.status().flowsInstalled()).orElse(null));
-      m.put("converged", r.map(SwitchReconciler::converged).orElse(false));
-      m.put("phase", r.map(x -> x.status().phase().name()).orElse(null));
       SwitchReconciler.Counters c = controller.counters(n);
-      m.put("flowModsSent", c.flowMods());
-      m.put("bundlesSent", c.bundles());
-      m.put("flowModsRejected", c.rejected());
-      m.put("realizedOffsets", controller.realization().realizedOffsets(n));
-      m.put("consumedOffsets", consumed);
-      m.put("pendingEvents", controller.realization().pendingCount(n));
-      m.put("lag", lag);
-      out.add(m);
+      out.add(
+          new NodeView(
+              n,
+              r.isPresent() && r.get().session().isConnected(),
+              r.map(x -> x.session().datapathIdString()).orElse(null),
+              controller.desired(n).map(d -> d.flows().flows().size()).orElse(0),
+              r.map(x -> x.status().flowsInstalled()).orElse(null),
+              r.map(SwitchReconciler::converged).orElse(false),
+              r.map(x -> x.status().phase().name()).orElse(null),
+              c.flowMods(),
+              c.bundles(),
+              c.rejected(),
+              controller.realization().realizedOffsets(n),
+              consumed,
+              controller.realization().pendingCount(n),
+              lag));
     }
     return out;
   }
@@ -563,48 +570,49 @@ final class ApiServer implements AutoCloseable {
     return c.state().pod(ns, name);
   }
 
-  private Map<String, Object> realization(String positions) {
+  private RealizationView realization(@Nullable String positions) {
     RealizationTracker t = controller.realization();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("consumedOffsets", t.consumedOffsets());
-    Map<String, Object> nodes = new TreeMap<>();
+    Map<String, Map<String, Long>> nodes = new TreeMap<>();
     for (String n : controller.nodes()) {
       nodes.put(n, t.realizedOffsets(n));
     }
-    m.put("realizedOffsets", nodes);
-    m.put("policies", t.policies(controller.nodes()));
-    if (positions != null && !positions.isBlank()) {
-      List<Map<String, Object>> out = new ArrayList<>();
-      for (String p : positions.split(",")) {
-        out.add(position(p.strip()));
-      }
-      m.put("positions", out);
+    List<PolicyRealization> policies = new ArrayList<>();
+    for (Map<String, Object> p : t.policies(controller.nodes())) {
+      policies.add(
+          new PolicyRealization(
+              (String) p.get("policy"),
+              ((Number) p.get("generation")).longValue(),
+              ((java.util.Collection<?>) p.get("realizedOn"))
+                  .stream().map(String::valueOf).toList(),
+              ((Number) p.get("realizedNodes")).intValue(),
+              ((Number) p.get("totalNodes")).intValue()));
     }
-    return m;
+    List<PositionStatus> asked = null;
+    if (positions != null && !positions.isBlank()) {
+      asked = new ArrayList<>();
+      for (String p : positions.split(",")) {
+        asked.add(position(p.strip()));
+      }
+    }
+    return new RealizationView(t.consumedOffsets(), nodes, policies, asked);
   }
 
   /** {@code topic-partition@offset}: consumed? affected nodes? realized on which? */
-  private Map<String, Object> position(String p) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("position", p);
+  private PositionStatus position(String p) {
     int at = p.lastIndexOf('@');
     if (at < 0) {
-      m.put("error", "expected topic-partition@offset");
-      return m;
+      return new PositionError(p, "expected topic-partition@offset");
     }
     String tp = p.substring(0, at);
     long offset;
     try {
       offset = Long.parseLong(p.substring(at + 1));
     } catch (NumberFormatException e) {
-      m.put("error", "bad offset");
-      return m;
+      return new PositionError(p, "bad offset");
     }
     RealizationTracker t = controller.realization();
     long consumed = t.consumedOffsets().getOrDefault(tp, -1L);
-    m.put("consumed", consumed >= offset);
     RealizationTracker.EventOutcome o = t.event(p);
-    m.put("affectedNodes", o == null ? null : o.affectedNodes());
     // The nodes the event changed (all nodes when it is too old to be remembered).
     java.util.Collection<String> scope = o == null ? controller.nodes() : o.affectedNodes();
     List<String> realizedOn = new ArrayList<>();
@@ -615,19 +623,22 @@ final class ApiServer implements AutoCloseable {
       if (r >= offset) {
         realizedOn.add(n);
       } else if (controller.expectsSwitch(n)) {
+        // A switch (connected, or expected by annotation or configuration) that has not
+        // acknowledged the event's flows yet.
         pendingOn.add(n);
       } else {
+        // No switch is known for the node: nothing can be realized there.
         noSwitch.add(n);
       }
     }
-    m.put("realizedOn", realizedOn);
-    // Nodes with a switch (connected, or expected by annotation or configuration) whose switch
-    // has not acknowledged the event's flows yet.
-    m.put("pendingOn", pendingOn);
-    // Affected nodes no switch is known for: nothing can be realized there.
-    m.put("noSwitch", noSwitch);
-    m.put("realized", consumed >= offset && pendingOn.isEmpty());
-    return m;
+    return new PositionRealization(
+        p,
+        consumed >= offset,
+        o == null ? null : List.copyOf(o.affectedNodes()),
+        realizedOn,
+        pendingOn,
+        noSwitch,
+        consumed >= offset && pendingOn.isEmpty());
   }
 
   private static Map<String, String> query(String raw) {
