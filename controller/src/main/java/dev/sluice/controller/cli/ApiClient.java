@@ -2,6 +2,8 @@ package dev.sluice.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.controller.api.ApiError;
+import dev.sluice.controller.api.ApiJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A small client of the controller's HTTP API ({@code sluice status}, {@code apply --wait}, {@code
@@ -26,6 +29,26 @@ final class ApiClient {
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
+    return json.readTree(getBody(path));
+  }
+
+  /**
+   * GETs {@code path} and decodes the answer into the API's record {@code type} ({@link ApiJson}: a
+   * field the record lacks, or one it needs that is missing, fails with an IOException naming it).
+   */
+  <T> T get(String path, Class<T> type) throws IOException, InterruptedException {
+    return ApiJson.read(getBody(path), type);
+  }
+
+  /** Like {@link #get(String, Class)} for an answer that is a JSON array of {@code type}. */
+  <T> List<T> getList(String path, Class<T> type) throws IOException, InterruptedException {
+    return ApiJson.mapper()
+        .readValue(
+            getBody(path),
+            ApiJson.mapper().getTypeFactory().constructCollectionType(List.class, type));
+  }
+
+  private String getBody(String path) throws IOException, InterruptedException {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
@@ -33,7 +56,7 @@ final class ApiClient {
     if (r.statusCode() != 200) {
       throw new IOException(message("GET", path, r));
     }
-    return json.readTree(r.body());
+    return r.body();
   }
 
   /** POSTs {@code body} as JSON (or nothing when null) and returns the JSON answer. */
@@ -59,14 +82,16 @@ final class ApiClient {
   /** The API's error text, or the HTTP status. */
   private String message(String method, String path, HttpResponse<String> r) {
     try {
-      JsonNode n = json.readTree(r.body());
-      if (n.hasNonNull("error")) {
-        return n.get("error").asText();
-      }
+      return ApiJson.read(r.body(), ApiError.class).error();
     } catch (IOException e) {
       // not JSON: fall through
     }
     return method + " " + base + path + ": HTTP " + r.statusCode() + ": " + r.body();
+  }
+
+  /** Pretty JSON of an API record, as the API writes it. */
+  String pretty(Object value) {
+    return ApiJson.pretty(value);
   }
 
   /** Pretty JSON for {@code --json}. */

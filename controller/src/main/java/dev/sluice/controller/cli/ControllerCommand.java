@@ -6,6 +6,7 @@ import dev.sluice.controller.runtime.Controller;
 import dev.sluice.controller.runtime.ControllerConfig;
 import dev.sluice.southbound.channel.TlsConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +107,9 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--audit-log",
       paramLabel = "FILE",
-      description = "The audit log (JSON lines, rotated); default sluice-audit.log.")
+      description =
+          "The audit log (JSON lines, rotated); default $XDG_STATE_HOME/sluice/audit.log, or"
+              + " ~/.local/state/sluice/audit.log.")
   Path auditLog;
 
   @Option(names = "--audit-topic", paramLabel = "TOPIC", description = "Topic for audit records.")
@@ -122,6 +125,10 @@ final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     ControllerConfig config = config();
+    Path auditDir = config.auditLog().toAbsolutePath().getParent();
+    if (auditDir != null) {
+      Files.createDirectories(auditDir);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Controller c = Controller.start(config);
     Thread hook =
@@ -133,7 +140,8 @@ final class ControllerCommand implements Callable<Integer> {
             "sluice-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     err.printf(
-        "sluice controller: openflow %s, api http://%s%n", c.openflowAddresses(), c.apiAddress());
+        "sluice controller: openflow %s, audit log %s, api http://%s%n",
+        c.openflowAddresses(), config.auditLog().toAbsolutePath(), c.apiAddress());
     err.flush();
     try {
       c.terminated().join();

@@ -1,6 +1,8 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.controller.api.PositionRealization;
+import dev.sluice.controller.api.PositionStatus;
+import dev.sluice.controller.api.RealizationView;
 import dev.sluice.controller.events.Publisher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,21 +60,24 @@ public final class RealizationWait {
     String last = "no answer from the controller at " + api;
     while (true) {
       try {
-        JsonNode r = c.get(path);
+        RealizationView r = c.get(path, RealizationView.class);
         TreeSet<String> pending = new TreeSet<>();
         TreeSet<String> realizedOn = new TreeSet<>();
         TreeSet<String> notConnected = new TreeSet<>();
         boolean all = true;
-        for (JsonNode p : r.path("positions")) {
-          if (!p.path("realized").asBoolean()) {
+        List<PositionStatus> positions = r.positions() == null ? List.of() : r.positions();
+        for (PositionStatus p : positions) {
+          if (!p.realized()) {
             all = false;
           }
-          if (!p.path("consumed").asBoolean()) {
-            pending.add("(not consumed yet: " + p.path("position").asText() + ")");
+          if (!p.consumed()) {
+            pending.add("(not consumed yet: " + p.position() + ")");
           }
-          p.path("pendingOn").forEach(n -> pending.add(n.asText()));
-          p.path("realizedOn").forEach(n -> realizedOn.add(n.asText()));
-          p.path("noSwitch").forEach(n -> notConnected.add(n.asText()));
+          if (p instanceof PositionRealization x) {
+            pending.addAll(x.pendingOn());
+            realizedOn.addAll(x.realizedOn());
+            notConnected.addAll(x.noSwitch());
+          }
         }
         if (all) {
           long ms = (System.nanoTime() - start) / 1_000_000;

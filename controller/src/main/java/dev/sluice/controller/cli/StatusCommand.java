@@ -1,10 +1,11 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.controller.api.NodeView;
+import dev.sluice.controller.api.PolicyRealization;
+import dev.sluice.controller.api.RealizationView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,11 +38,11 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ApiClient c = new ApiClient(api);
-    JsonNode nodes;
-    JsonNode realization;
+    List<NodeView> nodes;
+    RealizationView realization;
     try {
-      nodes = c.get("/api/v1/nodes");
-      realization = c.get("/api/v1/realization");
+      nodes = c.getList("/api/v1/nodes", NodeView.class);
+      realization = c.get("/api/v1/realization", RealizationView.class);
     } catch (IOException e) {
       err.println(
           "sluice status: controller API at " + api + " unreachable: " + Errors.describe(e));
@@ -50,36 +51,27 @@ final class StatusCommand implements Callable<Integer> {
     out.printf(
         "%-16s %-9s %-16s %7s %9s %7s %5s  %s%n",
         "NODE", "CONNECTED", "DPID", "DESIRED", "INSTALLED", "PENDING", "LAG", "LAST REALIZED");
-    for (JsonNode n : nodes) {
-      long lag = 0;
-      for (JsonNode l : n.path("lag")) {
-        lag += l.asLong();
-      }
+    for (NodeView n : nodes) {
+      long lag = n.lag().values().stream().mapToLong(Long::longValue).sum();
       out.printf(
           "%-16s %-9s %-16s %7d %9s %7d %5d  %s%n",
-          n.path("name").asText(),
-          n.path("connected").asBoolean() ? "yes" : "no",
-          n.path("datapathId").isNull() ? "-" : n.path("datapathId").asText(),
-          n.path("flowsDesired").asInt(),
-          n.path("flowsInstalled").isNull() ? "-" : n.path("flowsInstalled").asText(),
-          n.path("pendingEvents").asInt(),
+          n.name(),
+          n.connected() ? "yes" : "no",
+          n.datapathId() == null ? "-" : n.datapathId(),
+          n.flowsDesired(),
+          n.flowsInstalled() == null ? "-" : String.valueOf(n.flowsInstalled()),
+          n.pendingEvents(),
           lag,
-          offsets(n.path("realizedOffsets")));
+          offsets(n.realizedOffsets()));
     }
-    JsonNode policies = realization.path("policies");
-    if (policies.size() > 0) {
+    List<PolicyRealization> policies = realization.policies();
+    if (!policies.isEmpty()) {
       out.println();
       out.printf("%-40s %10s  %s%n", "NETWORKPOLICY", "GENERATION", "REALIZED");
-      for (JsonNode p : policies) {
-        List<String> on = new ArrayList<>();
-        p.path("realizedOn").forEach(x -> on.add(x.asText()));
+      for (PolicyRealization p : policies) {
         out.printf(
             "%-40s %10d  on %d of %d nodes %s%n",
-            p.path("policy").asText(),
-            p.path("generation").asLong(),
-            p.path("realizedNodes").asInt(),
-            p.path("totalNodes").asInt(),
-            on);
+            p.policy(), p.generation(), p.realizedNodes(), p.totalNodes(), p.realizedOn());
       }
     }
     out.flush();
@@ -87,14 +79,14 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** {@code topic-0@12, topic-1@3}; partitions with nothing realized are left out. */
-  static String offsets(JsonNode m) {
+  static String offsets(Map<String, Long> m) {
     List<String> parts = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.properties().iterator(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().asLong() >= 0) {
-        parts.add(e.getKey() + "@" + e.getValue().asLong());
-      }
-    }
+    m.forEach(
+        (tp, offset) -> {
+          if (offset >= 0) {
+            parts.add(tp + "@" + offset);
+          }
+        });
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }
 }

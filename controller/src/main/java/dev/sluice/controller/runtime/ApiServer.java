@@ -1,8 +1,6 @@
 package dev.sluice.controller.runtime;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.compiler.audit.AuditReport;
@@ -21,6 +19,14 @@ import dev.sluice.compiler.sim.CtNext;
 import dev.sluice.compiler.sim.Microflow;
 import dev.sluice.compiler.sim.Simulator;
 import dev.sluice.compiler.sim.Trace;
+import dev.sluice.controller.api.ApiError;
+import dev.sluice.controller.api.ApiJson;
+import dev.sluice.controller.api.NodeView;
+import dev.sluice.controller.api.PolicyRealization;
+import dev.sluice.controller.api.PositionError;
+import dev.sluice.controller.api.PositionRealization;
+import dev.sluice.controller.api.PositionStatus;
+import dev.sluice.controller.api.RealizationView;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.tables.Installed;
 import java.io.IOException;
@@ -36,6 +42,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +78,7 @@ final class ApiServer implements AutoCloseable {
   private final Controller controller;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final List<ApiRoute> routes = routes();
 
   private ApiServer(Controller controller, HttpServer server, ExecutorService executor) {
     this.controller = controller;
@@ -110,68 +117,96 @@ final class ApiServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
+  /** An answer: status, content type and body. */
+  record Reply(int status, String contentType, String body) {
+    static Reply json(Object body) {
+      return new Reply(200, "application/json", ApiJson.pretty(body) + "\n");
+    }
+
+    static Reply text(int status, String contentType, String body) {
+      return new Reply(status, contentType, body);
+    }
+  }
+
+  /** Every endpoint, in one table: method, path pattern, handler. */
+  private List<ApiRoute> routes() {
+    return List.of(
+        new ApiRoute("GET", "/healthz", r -> healthz()),
+        new ApiRoute(
+            "GET",
+            "/metrics",
+            r -> Reply.text(200, "text/plain; version=0.0.4; charset=utf-8", controller.scrape())),
+        new ApiRoute("GET", "/api/v1/switches", r -> Reply.json(switches())),
+        new ApiRoute("GET", "/api/v1/nodes", r -> Reply.json(nodes())),
+        new ApiRoute(
+            "GET",
+            "/api/v1/nodes/{node}/flows",
+            r ->
+                Reply.json(
+                    flows(
+                        r.path().get("node"),
+                        r.query().getOrDefault("view", "desired"),
+                        r.query()))),
+        new ApiRoute("GET", "/api/v1/audit", r -> Reply.json(lastAudits())),
+        new ApiRoute(
+            "POST",
+            "/api/v1/audit",
+            r ->
+                Reply.json(
+                    audit(
+                        Optional.ofNullable(r.query().get("node")),
+                        "true".equals(r.query().get("repair"))))),
+        new ApiRoute("POST", "/api/v1/trace", r -> Reply.json(trace(traceBody(r.body())))),
+        new ApiRoute("GET", "/api/v1/policy/why", r -> Reply.json(why(r.query()))),
+        new ApiRoute(
+            "GET", "/api/v1/realization", r -> Reply.json(realization(r.query().get("position")))),
+        new ApiRoute(
+            "GET", "/api/v1/errors", r -> Reply.json(Map.of("errors", controller.errors()))));
+  }
+
+  private Reply healthz() {
+    boolean ok = !controller.eventSourceStopped();
+    return Reply.text(ok ? 200 : 503, "text/plain", ok ? "ok\n" : "event source stopped\n");
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
-      Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-      if ("POST".equals(method)) {
-        if (path.equals("/api/v1/audit")) {
-          Map<String, Object> r =
-              audit(Optional.ofNullable(q.get("node")), "true".equals(q.get("repair")));
-          sendJson(ex, r.containsKey("error") ? 404 : 200, r);
-        } else if (path.equals("/api/v1/trace")) {
-          Map<String, Object> body;
-          try (java.io.InputStream in = ex.getRequestBody()) {
-            body = json.readValue(in, new TypeReference<Map<String, Object>>() {});
-          }
-          Map<String, Object> r = trace(body);
-          sendJson(ex, r.containsKey("error") ? 400 : 200, r);
-        } else {
-          sendJson(ex, 404, Map.of("error", "no such endpoint: POST " + path));
-        }
-        return;
-      }
-      if (!"GET".equals(method)) {
-        send(ex, 405, "text/plain", "only GET and POST\n");
-        return;
-      }
-      if (path.equals("/healthz")) {
-        boolean ok = !controller.eventSourceStopped();
-        send(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "event source stopped\n");
-      } else if (path.equals("/metrics")) {
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", controller.scrape());
-      } else if (path.equals("/api/v1/switches")) {
-        sendJson(ex, 200, switches());
-      } else if (path.equals("/api/v1/nodes")) {
-        sendJson(ex, 200, nodes());
-      } else if (path.startsWith("/api/v1/nodes/") && path.endsWith("/flows")) {
-        String node = path.substring("/api/v1/nodes/".length(), path.length() - "/flows".length());
-        Optional<Map<String, Object>> f = flows(node, q.getOrDefault("view", "desired"), q);
-        if (f.isEmpty()) {
-          sendJson(ex, 404, Map.of("error", "no node '" + node + "' with that view"));
-        } else {
-          sendJson(ex, 200, f.get());
-        }
-      } else if (path.equals("/api/v1/audit")) {
-        sendJson(ex, 200, lastAudits());
-      } else if (path.equals("/api/v1/policy/why")) {
-        Map<String, Object> r = why(q);
-        sendJson(ex, r.containsKey("error") ? 400 : 200, r);
-      } else if (path.equals("/api/v1/realization")) {
-        sendJson(ex, 200, realization(q.get("position")));
-      } else if (path.equals("/api/v1/errors")) {
-        sendJson(ex, 200, Map.of("errors", controller.errors()));
-      } else {
-        sendJson(ex, 404, Map.of("error", "no such endpoint: " + path));
-      }
-    } catch (RuntimeException e) {
-      log.warn("api {}: {}", ex.getRequestURI(), e.toString());
+      Reply reply;
       try {
-        sendJson(ex, 500, Map.of("error", String.valueOf(e)));
-      } catch (IOException | RuntimeException ignored) {
-        // the response may have started already
+        Map.Entry<ApiRoute, Map<String, String>> m = ApiRoute.find(routes, method, path);
+        byte[] body;
+        try (java.io.InputStream in = ex.getRequestBody()) {
+          body = in.readAllBytes();
+        }
+        reply =
+            m.getKey()
+                .handler()
+                .handle(
+                    new ApiRoute.Request(
+                        m.getValue(), query(ex.getRequestURI().getRawQuery()), body));
+      } catch (ApiException e) {
+        log.info("api {} {}: {} {}", method, ex.getRequestURI(), e.status(), e.getMessage());
+        reply = error(e.status(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.warn("api {} {}: {}", method, ex.getRequestURI(), e.toString(), e);
+        reply = error(500, String.valueOf(e));
       }
+      send(ex, reply);
+    }
+  }
+
+  /** The one error body: {@code {"error": message}} with its status. */
+  static Reply error(int status, String message) {
+    return new Reply(status, "application/json", ApiJson.pretty(new ApiError(message)) + "\n");
+  }
+
+  private static Map<String, Object> traceBody(byte[] body) {
+    try {
+      return ApiJson.mapper().readValue(body, new TypeReference<Map<String, Object>>() {});
+    } catch (IOException e) {
+      throw ApiException.badRequest("trace: the body is not a JSON object: " + e.getMessage());
     }
   }
 
@@ -195,35 +230,41 @@ final class ApiServer implements AutoCloseable {
     return out;
   }
 
-  private List<Map<String, Object>> nodes() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private List<NodeView> nodes() {
+    List<NodeView> out = new ArrayList<>();
     Map<String, Long> consumed = controller.realization().consumedOffsets();
     Map<String, Long> lag = new TreeMap<>();
     controller.eventStats().lag().forEach((tp, l) -> lag.put(tp.toString(), l));
     for (String n : controller.nodes()) {
-      Map<String, Object> m = new LinkedHashMap<>();
       Optional<SwitchReconciler> r = controller.reconciler(n);
-      m.put("name", n);
-      m.put("connected", r.isPresent() && r.get().session().isConnected());
-      m.put("datapathId", r.map(x -> x.session().datapathIdString()).orElse(null));
-      m.put("flowsDesired", controller.desired(n).map(d -> d.flows().flows().size()).orElse(0));
-      m.put("flowsInstalled", r.map(x -> x.status().flowsInstalled()).orElse(null));
-      m.put("converged", r.map(SwitchReconciler::converged).orElse(false));
-      m.put("phase", r.map(x -> x.status().phase().name()).orElse(null));
       SwitchReconciler.Counters c = controller.counters(n);
-      m.put("flowModsSent", c.flowMods());
-      m.put("bundlesSent", c.bundles());
-      m.put("flowModsRejected", c.rejected());
-      m.put("realizedOffsets", controller.realization().realizedOffsets(n));
-      m.put("consumedOffsets", consumed);
-      m.put("pendingEvents", controller.realization().pendingCount(n));
-      m.put("lag", lag);
-      out.add(m);
+      out.add(
+          new NodeView(
+              n,
+              r.isPresent() && r.get().session().isConnected(),
+              r.map(x -> x.session().datapathIdString()).orElse(null),
+              controller.desired(n).map(d -> d.flows().flows().size()).orElse(0),
+              r.map(x -> x.status().flowsInstalled()).orElse(null),
+              r.map(SwitchReconciler::converged).orElse(false),
+              r.map(x -> x.status().phase().name()).orElse(null),
+              c.flowMods(),
+              c.bundles(),
+              c.rejected(),
+              controller.realization().realizedOffsets(n),
+              consumed,
+              controller.realization().pendingCount(n),
+              lag));
     }
     return out;
   }
 
-  private Optional<Map<String, Object>> flows(String node, String view, Map<String, String> q) {
+  private Map<String, Object> flows(String node, String view, Map<String, String> q) {
+    return flowsIfAny(node, view, q)
+        .orElseThrow(() -> ApiException.notFound("no node '" + node + "' with that view"));
+  }
+
+  private Optional<Map<String, Object>> flowsIfAny(
+      String node, String view, Map<String, String> q) {
     Optional<DesiredFlows> d = controller.desired(node);
     PortNames names = d.map(x -> x.ports().names()).orElse(PortNames.NONE);
     List<Flow> flows;
@@ -267,7 +308,12 @@ final class ApiServer implements AutoCloseable {
     java.util.function.Predicate<Flow> p = f -> true;
     String table = q.get("table");
     if (table != null && !table.isEmpty()) {
-      int t = Integer.parseInt(table);
+      int t;
+      try {
+        t = Integer.parseInt(table);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("table: expected a number, got '" + table + "'");
+      }
       p = p.and(f -> f.table() == t);
     }
     for (Map.Entry<String, String> kind :
@@ -311,7 +357,7 @@ final class ApiServer implements AutoCloseable {
       outcomes = await(controller.audit(node, repair));
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof IllegalArgumentException a) {
-        return Map.of("error", String.valueOf(a.getMessage()));
+        throw ApiException.notFound(String.valueOf(a.getMessage()));
       }
       throw e;
     }
@@ -372,7 +418,7 @@ final class ApiServer implements AutoCloseable {
     if (view.equals("installed")) {
       Optional<SwitchReconciler> r = controller.reconciler(node);
       if (r.isEmpty()) {
-        return Map.of("error", "no switch connected for node '" + node + "'");
+        throw ApiException.badRequest("no switch connected for node '" + node + "'");
       }
       Installed inst = await(r.get().readSwitch());
       flows = inst.flows();
@@ -380,19 +426,19 @@ final class ApiServer implements AutoCloseable {
       names = r.get().portNames();
     } else if (view.equals("desired")) {
       if (d.isEmpty()) {
-        return Map.of("error", "no node '" + node + "' (nodes: " + controller.nodes() + ")");
+        throw ApiException.badRequest("no node '" + node + "' (nodes: " + controller.nodes() + ")");
       }
       flows = d.get().flows().flows();
       groups = d.get().flows().groups();
       names = d.get().ports().names();
     } else {
-      return Map.of("error", "view must be desired or installed");
+      throw ApiException.badRequest("view must be desired or installed");
     }
     Microflow packet;
     try {
       packet = Microflow.parse(microflow, names);
     } catch (RuntimeException e) {
-      return Map.of("error", "microflow: " + e.getMessage());
+      throw ApiException.badRequest("microflow: " + e.getMessage());
     }
     Trace t = new Simulator(flows, groups).trace(packet, CtNext.of(ctNext.toArray(new String[0])));
     Provenance prov = controller.provenance();
@@ -474,21 +520,22 @@ final class ApiServer implements AutoCloseable {
       port = Integer.parseInt(slash < 0 ? portSpec : portSpec.substring(0, slash));
       protocol = Protocol.parse(slash < 0 ? "TCP" : portSpec.substring(slash + 1));
     } catch (RuntimeException e) {
-      return Map.of("error", "port: expected PORT/PROTOCOL (80/TCP), got '" + portSpec + "'");
+      throw ApiException.badRequest(
+          "port: expected PORT/PROTOCOL (80/TCP), got '" + portSpec + "'");
     }
     return controller.withCompiled(
         c -> {
           Optional<PodInfo> src = pod(c, from);
           Optional<PodInfo> dst = pod(c, to);
           if (src.isEmpty() || dst.isEmpty()) {
-            return Map.<String, Object>of(
-                "error", "no pod '" + (src.isEmpty() ? from : to) + "' (expected NS/NAME)");
+            throw ApiException.badRequest(
+                "no pod '" + (src.isEmpty() ? from : to) + "' (expected NS/NAME)");
           }
           PolicyWhy.Explanation e;
           try {
             e = PolicyWhy.explain(c, src.get(), dst.get(), port, protocol);
           } catch (IllegalArgumentException x) {
-            return Map.<String, Object>of("error", String.valueOf(x.getMessage()));
+            throw ApiException.badRequest(String.valueOf(x.getMessage()));
           }
           Provenance prov = c.provenance();
           Map<String, Object> m = new LinkedHashMap<>();
@@ -523,48 +570,49 @@ final class ApiServer implements AutoCloseable {
     return c.state().pod(ns, name);
   }
 
-  private Map<String, Object> realization(String positions) {
+  private RealizationView realization(@Nullable String positions) {
     RealizationTracker t = controller.realization();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("consumedOffsets", t.consumedOffsets());
-    Map<String, Object> nodes = new TreeMap<>();
+    Map<String, Map<String, Long>> nodes = new TreeMap<>();
     for (String n : controller.nodes()) {
       nodes.put(n, t.realizedOffsets(n));
     }
-    m.put("realizedOffsets", nodes);
-    m.put("policies", t.policies(controller.nodes()));
-    if (positions != null && !positions.isBlank()) {
-      List<Map<String, Object>> out = new ArrayList<>();
-      for (String p : positions.split(",")) {
-        out.add(position(p.strip()));
-      }
-      m.put("positions", out);
+    List<PolicyRealization> policies = new ArrayList<>();
+    for (Map<String, Object> p : t.policies(controller.nodes())) {
+      policies.add(
+          new PolicyRealization(
+              (String) p.get("policy"),
+              ((Number) p.get("generation")).longValue(),
+              ((java.util.Collection<?>) p.get("realizedOn"))
+                  .stream().map(String::valueOf).toList(),
+              ((Number) p.get("realizedNodes")).intValue(),
+              ((Number) p.get("totalNodes")).intValue()));
     }
-    return m;
+    List<PositionStatus> asked = null;
+    if (positions != null && !positions.isBlank()) {
+      asked = new ArrayList<>();
+      for (String p : positions.split(",")) {
+        asked.add(position(p.strip()));
+      }
+    }
+    return new RealizationView(t.consumedOffsets(), nodes, policies, asked);
   }
 
   /** {@code topic-partition@offset}: consumed? affected nodes? realized on which? */
-  private Map<String, Object> position(String p) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("position", p);
+  private PositionStatus position(String p) {
     int at = p.lastIndexOf('@');
     if (at < 0) {
-      m.put("error", "expected topic-partition@offset");
-      return m;
+      return new PositionError(p, "expected topic-partition@offset");
     }
     String tp = p.substring(0, at);
     long offset;
     try {
       offset = Long.parseLong(p.substring(at + 1));
     } catch (NumberFormatException e) {
-      m.put("error", "bad offset");
-      return m;
+      return new PositionError(p, "bad offset");
     }
     RealizationTracker t = controller.realization();
     long consumed = t.consumedOffsets().getOrDefault(tp, -1L);
-    m.put("consumed", consumed >= offset);
     RealizationTracker.EventOutcome o = t.event(p);
-    m.put("affectedNodes", o == null ? null : o.affectedNodes());
     // The nodes the event changed (all nodes when it is too old to be remembered).
     java.util.Collection<String> scope = o == null ? controller.nodes() : o.affectedNodes();
     List<String> realizedOn = new ArrayList<>();
@@ -575,19 +623,22 @@ final class ApiServer implements AutoCloseable {
       if (r >= offset) {
         realizedOn.add(n);
       } else if (controller.expectsSwitch(n)) {
+        // A switch (connected, or expected by annotation or configuration) that has not
+        // acknowledged the event's flows yet.
         pendingOn.add(n);
       } else {
+        // No switch is known for the node: nothing can be realized there.
         noSwitch.add(n);
       }
     }
-    m.put("realizedOn", realizedOn);
-    // Nodes with a switch (connected, or expected by annotation or configuration) whose switch
-    // has not acknowledged the event's flows yet.
-    m.put("pendingOn", pendingOn);
-    // Affected nodes no switch is known for: nothing can be realized there.
-    m.put("noSwitch", noSwitch);
-    m.put("realized", consumed >= offset && pendingOn.isEmpty());
-    return m;
+    return new PositionRealization(
+        p,
+        consumed >= offset,
+        o == null ? null : List.copyOf(o.affectedNodes()),
+        realizedOn,
+        pendingOn,
+        noSwitch,
+        consumed >= offset && pendingOn.isEmpty());
   }
 
   private static Map<String, String> query(String raw) {
@@ -606,15 +657,10 @@ final class ApiServer implements AutoCloseable {
     return m;
   }
 
-  private void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-    send(ex, status, "application/json", json.writeValueAsString(body) + "\n");
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, b.length);
+  private static void send(HttpExchange ex, Reply r) throws IOException {
+    byte[] b = r.body().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", r.contentType());
+    ex.sendResponseHeaders(r.status(), b.length);
     try (OutputStream o = ex.getResponseBody()) {
       o.write(b);
     }

@@ -44,9 +44,10 @@ import java.util.TreeMap;
  * @param auditInterval how often the auditor compares switches with the desired state (zero: never,
  *     only on demand)
  * @param auditMode whether the periodic audit only reports drift or also repairs it
- * @param auditLog the audit log file (JSON lines; rotated)
+ * @param auditLog the audit log file (JSON lines; rotated); by default in the XDG state directory,
+ *     see {@link #defaultAuditLog}
  * @param auditLogMaxBytes the audit log rotates when it would grow beyond this size
- * @param auditLogFiles rotated audit log files kept ({@code sluice-audit.log.1} ... {@code .K})
+ * @param auditLogFiles rotated audit log files kept ({@code audit.log.1} ... {@code .K})
  * @param apiListen the HTTP API's {@code HOST:PORT} (port 0: any free port)
  * @param retryMin first wait after a failed round (doubles up to {@code retryMax})
  * @param retryMax longest wait between retries of a failed round
@@ -127,12 +128,27 @@ public record ControllerConfig(
         Map.of(),
         Duration.ofSeconds(10),
         AuditMode.REPORT,
-        Path.of("sluice-audit.log"),
+        defaultAuditLog(System.getenv(), System.getProperty("user.home")),
         DEFAULT_AUDIT_LOG_MAX_BYTES,
         5,
         "127.0.0.1:8181",
         Duration.ofMillis(500),
         Duration.ofSeconds(30));
+  }
+
+  /**
+   * Where the audit log goes unless configured: the XDG state directory, {@code
+   * $XDG_STATE_HOME/sluice/audit.log}, or {@code ~/.local/state/sluice/audit.log} when that
+   * variable is unset or not absolute (as the XDG Base Directory specification says) — never the
+   * working directory, which is wherever the controller happened to be started.
+   */
+  static Path defaultAuditLog(Map<String, String> env, String userHome) {
+    String state = env.get("XDG_STATE_HOME");
+    Path dir =
+        state != null && !state.isBlank() && Path.of(state).isAbsolute()
+            ? Path.of(state)
+            : Path.of(userHome, ".local", "state");
+    return dir.resolve("sluice").resolve("audit.log");
   }
 
   /** The OpenFlow listen address. */
@@ -178,31 +194,9 @@ public record ControllerConfig(
     }
   }
 
-  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}). */
+  /** Parses a duration ({@link Durations#parse}: the syntax flags use too). */
   public static Duration parseDuration(String s) {
-    String t = s.strip().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("p")) {
-        return Duration.parse(s.strip().toUpperCase(Locale.ROOT));
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      switch (t.charAt(t.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        case 'h':
-          return Duration.ofHours(n);
-        default:
-          break;
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("bad duration '" + s + "' (e.g. 500ms, 30s, 5m)", e);
-    }
-    throw new IllegalArgumentException("bad duration '" + s + "' (e.g. 500ms, 30s, 5m)");
+    return Durations.parse(s);
   }
 
   /**
@@ -290,7 +284,7 @@ public record ControllerConfig(
       object(a, "audit", Set.of("interval", "mode", "log", "logMaxMegabytes", "logFiles"));
       String i = text(a, "interval", null);
       if (i != null) {
-        b.auditInterval = parseDuration(i);
+        b.auditInterval = duration(i, "audit.interval");
       }
       String m = text(a, "mode", null);
       if (m != null) {
@@ -317,13 +311,21 @@ public record ControllerConfig(
       String min = text(r, "min", null);
       String max = text(r, "max", null);
       if (min != null) {
-        b.retryMin = parseDuration(min);
+        b.retryMin = duration(min, "retry.min");
       }
       if (max != null) {
-        b.retryMax = parseDuration(max);
+        b.retryMax = duration(max, "retry.max");
       }
     }
     return b.build();
+  }
+
+  private static Duration duration(String value, String field) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
   }
 
   private static TopicNames topics(JsonNode t, TopicNames base) {

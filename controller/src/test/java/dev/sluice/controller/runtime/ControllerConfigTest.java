@@ -52,11 +52,39 @@ class ControllerConfigTest {
     ControllerConfig c = ControllerConfig.defaults();
     assertThat(c.auditInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.auditMode()).isEqualTo(ControllerConfig.AuditMode.REPORT);
-    assertThat(c.auditLog()).isEqualTo(Path.of("sluice-audit.log"));
+    assertThat(c.auditLog().getFileName()).isEqualTo(Path.of("audit.log"));
+    assertThat(c.auditLog().isAbsolute()).isTrue();
     assertThat(ControllerConfig.AuditMode.parse("Repair"))
         .isEqualTo(ControllerConfig.AuditMode.REPAIR);
     assertThatThrownBy(() -> ControllerConfig.AuditMode.parse("fix"))
         .hasMessageContaining("report or repair");
+  }
+
+  @Test
+  void theAuditLogDefaultsToTheXdgStateDirectoryNotTheWorkingDirectory() {
+    assertThat(ControllerConfig.defaultAuditLog(Map.of("XDG_STATE_HOME", "/st"), "/home/u"))
+        .isEqualTo(Path.of("/st/sluice/audit.log"));
+    assertThat(ControllerConfig.defaultAuditLog(Map.of(), "/home/u"))
+        .isEqualTo(Path.of("/home/u/.local/state/sluice/audit.log"));
+    // The XDG specification: a relative value is invalid and ignored.
+    assertThat(ControllerConfig.defaultAuditLog(Map.of("XDG_STATE_HOME", "rel"), "/home/u"))
+        .isEqualTo(Path.of("/home/u/.local/state/sluice/audit.log"));
+  }
+
+  @Test
+  void aBadDurationNamesTheFieldInTheFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, "retry:\n  max: soon\n");
+    assertThatThrownBy(() -> ControllerConfig.load(f))
+        .hasMessageContaining("retry.max: 'soon' is not a duration");
+  }
+
+  @Test
+  void flagsAndFilesShareOneDurationSyntax() {
+    assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(Durations.parse("pt1h")).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> Durations.parse("-5s")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.parse("5")).hasMessageContaining("'5' is not a duration");
   }
 
   @Test

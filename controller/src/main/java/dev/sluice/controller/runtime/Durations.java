@@ -1,0 +1,47 @@
+package dev.sluice.controller.runtime;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one duration syntax of Sluice, for configuration values and command-line flags alike: {@code
+ * 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}), case-insensitive.
+ */
+public final class Durations {
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  private Durations() {}
+
+  /** Parses {@code s}; the exception's message names the value and gives examples. */
+  public static Duration parse(String s) {
+    String v = s.strip().toLowerCase(Locale.ROOT);
+    Matcher m = SIMPLE.matcher(v);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ms":
+            return Duration.ofMillis(n);
+          case "s":
+            return Duration.ofSeconds(n);
+          case "m":
+            return Duration.ofMinutes(n);
+          default:
+            return Duration.ofHours(n);
+        }
+      }
+      if (v.startsWith("p")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(message(s), e);
+    }
+    throw new IllegalArgumentException(message(s));
+  }
+
+  private static String message(String s) {
+    return "'" + s + "' is not a duration (examples: 500ms, 30s, 5m, 1h, PT30S)";
+  }
+}
