@@ -4,10 +4,10 @@ import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.controller.events.EventPosition;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
-import dev.sluice.controller.kafkatest.EmbeddedKafka;
+import dev.sluice.controller.harness.ControllerHarness;
 import dev.sluice.controller.runtime.Controller;
-import dev.sluice.controller.runtime.ControllerConfig;
 import dev.sluice.controller.runtime.ControllerProbe;
+import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.ovs.OvsNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -141,15 +141,7 @@ public final class ControllerBench {
 
   static Controller startController(String bootstrap, TopicNames topics, int ofPort)
       throws Exception {
-    ControllerConfig.Builder b = ControllerConfig.defaults().toBuilder();
-    b.openflowListen = "tcp:127.0.0.1:" + ofPort;
-    b.bootstrapServers = bootstrap;
-    b.consumerGroup = "bench-" + topics.pods();
-    b.topics = topics;
-    b.apiListen = "127.0.0.1:0";
-    b.retryMin = Duration.ofMillis(100);
-    b.retryMax = Duration.ofSeconds(1);
-    return Controller.start(b.build());
+    return Controller.start(ControllerHarness.config(bootstrap, topics, ofPort, "bench-").build());
   }
 
   static int freePort() throws Exception {

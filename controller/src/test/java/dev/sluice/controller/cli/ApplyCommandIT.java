@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.controller.events.TopicAdmin;
 import dev.sluice.controller.events.TopicNames;
-import dev.sluice.controller.kafkatest.EmbeddedKafka;
+import dev.sluice.testkit.kafka.EmbeddedKafka;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -27,8 +28,7 @@ import picocli.CommandLine;
 
 /** {@code sluice apply}/{@code delete} and topic creation against a real KRaft broker. */
 class ApplyCommandIT {
-  private static final Path PACKET_WALK =
-      Path.of("..", "deploy", "examples", "packet-walk", "manifests");
+  private static final Path PACKET_WALK = PacketWalk.manifests();
   private static EmbeddedKafka kafka;
   private static Admin admin;
 

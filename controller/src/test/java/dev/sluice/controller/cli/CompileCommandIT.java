@@ -10,6 +10,7 @@ import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.testkit.ovs.OvsNode;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * round | category, conj_ids renumbered by what they match: {@link ConjCanonicalizer}).
  */
 class CompileCommandIT {
-  private static final Path EXAMPLE = Path.of("..", "deploy", "examples", "packet-walk");
+  private static final Path EXAMPLE = PacketWalk.dir();
   private static final Path MANIFESTS = EXAMPLE.resolve("manifests");
   private static final Path PORTS = EXAMPLE.resolve("ports-worker1.csv");
   private static final String BR = "br-int";

@@ -6,6 +6,7 @@ import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.testkit.ovs.OvsNode;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sluice push} as a user runs it, against a fresh netdev bridge of a real ovs-vswitchd. */
 class PushCommandIT {
-  private static final Path WORKER1 = Path.of("../deploy/examples/packet-walk/flows/worker1.flows");
+  private static final Path WORKER1 = PacketWalk.flows("worker1");
   private static final Map<String, Long> PORTS =
       Map.of(
           "antrea-tun0", 1L,
@@ -52,24 +53,8 @@ class PushCommandIT {
    */
   static void worker1Bridge(OvsNode n, long dpid, int port) {
     n.createAntreaBridge("br-int", dpid);
-    PORTS.forEach(
-        (name, p) -> {
-          if (p > 2) {
-            n.addPodPort("br-int", name, p.intValue());
-          }
-        });
-    n.vsctl(
-        "--",
-        "--id=@c",
-        "create",
-        "Controller",
-        "target=\"tcp:127.0.0.1:" + port + "\"",
-        "max_backoff=1000",
-        "--",
-        "set",
-        "Bridge",
-        "br-int",
-        "controller=@c");
+    n.addPorts("br-int", PORTS);
+    n.setController("br-int", "tcp:127.0.0.1:" + port, 1000);
   }
 
   @AfterEach

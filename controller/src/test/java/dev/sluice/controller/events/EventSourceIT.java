@@ -8,7 +8,8 @@ import dev.sluice.compiler.cluster.ManifestReader;
 import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.controller.events.EventSourceConfig.StartFrom;
-import dev.sluice.controller.kafkatest.EmbeddedKafka;
+import dev.sluice.testkit.kafka.EmbeddedKafka;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,8 +40,7 @@ import org.junit.jupiter.api.TestInfo;
 
 /** The event source against a real KRaft broker: one broker for the class, own topics per test. */
 class EventSourceIT {
-  private static final Path PACKET_WALK =
-      Path.of("..", "deploy", "examples", "packet-walk", "manifests");
+  private static final Path PACKET_WALK = PacketWalk.manifests();
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ManifestReader READER = new ManifestReader();
   private static EmbeddedKafka kafka;

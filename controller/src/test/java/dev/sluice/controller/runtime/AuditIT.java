@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.compiler.cluster.ManifestReader;
 import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
-import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.flow.Action;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
@@ -15,25 +14,23 @@ import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.controller.cli.Main;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
-import dev.sluice.controller.kafkatest.EmbeddedKafka;
+import dev.sluice.controller.harness.ControllerHarness;
+import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.ovs.TraceResult;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,20 +51,18 @@ import org.junit.jupiter.api.io.TempDir;
  * sluice trace} agrees with {@code ofproto/trace}.
  */
 class AuditIT {
-  private static final Path EXAMPLE = Path.of("..", "deploy", "examples", "packet-walk");
-  private static final Path MANIFESTS = EXAMPLE.resolve("manifests");
-  private static final List<String> WORKERS = List.of("worker1", "worker2");
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Path MANIFESTS = PacketWalk.manifests();
+  private static final List<String> WORKERS = PacketWalk.WORKERS;
+  private static final Duration WAIT = ControllerHarness.WAIT;
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static EmbeddedKafka kafka;
 
   @TempDir Path tmp;
-  private final Map<String, OvsNode> ovs = new TreeMap<>();
-  private final Map<String, PortMap> ports = new TreeMap<>();
+  private ControllerHarness harness;
+  private Map<String, OvsNode> ovs;
   private TopicNames topics;
-  private int openflowPort;
   private Controller controller;
   private Publisher publisher;
 
@@ -83,65 +78,27 @@ class AuditIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    topics = TopicNames.withPrefix("a" + SEQ.incrementAndGet() + ".");
-    try (ServerSocket s = new ServerSocket(0)) {
-      openflowPort = s.getLocalPort();
-    }
-    for (int i = 0; i < WORKERS.size(); i++) {
-      String w = WORKERS.get(i);
-      PortMap pm = PortMap.readCsv(EXAMPLE.resolve("ports-" + w + ".csv"));
-      ports.put(w, pm);
-      OvsNode n = OvsNode.start();
-      ovs.put(w, n);
-      n.createAntreaBridge("br-int", i + 1);
-      pm.byName()
-          .forEach(
-              (name, p) -> {
-                if (p > 2) {
-                  n.addPodPort("br-int", name, p.intValue());
-                }
-              });
-      n.vsctl(
-          "--",
-          "--id=@c",
-          "create",
-          "Controller",
-          "target=\"tcp:127.0.0.1:" + openflowPort + "\"",
-          "max_backoff=1000",
-          "--",
-          "set",
-          "Bridge",
-          "br-int",
-          "controller=@c");
-    }
-    publisher = new Publisher(kafka.bootstrapServers(), topics, Duration.ofSeconds(30), Map.of());
+    harness = ControllerHarness.packetWalk(kafka, "a" + SEQ.incrementAndGet() + ".");
+    topics = harness.topics();
+    ovs = harness.ovs();
+    publisher = harness.publisher();
   }
 
   @AfterEach
   void tearDown() {
-    if (publisher != null) {
-      publisher.close();
+    if (harness != null) {
+      harness.close();
     }
-    if (controller != null) {
-      controller.close();
-    }
-    ovs.values().forEach(OvsNode::close);
   }
 
   private Controller startController(ControllerConfig.AuditMode mode, Duration interval)
       throws Exception {
-    ControllerConfig.Builder b = ControllerConfig.defaults().toBuilder();
-    b.openflowListen = "tcp:127.0.0.1:" + openflowPort;
-    b.bootstrapServers = kafka.bootstrapServers();
-    b.consumerGroup = "g-" + topics.pods();
-    b.topics = topics;
-    b.apiListen = "127.0.0.1:0";
-    b.retryMin = Duration.ofMillis(100);
-    b.retryMax = Duration.ofSeconds(1);
-    b.auditMode = mode;
-    b.auditInterval = interval;
-    b.auditLog = tmp.resolve("sluice-audit.log");
-    return Controller.start(b.build());
+    return harness.startController(
+        b -> {
+          b.auditMode = mode;
+          b.auditInterval = interval;
+          b.auditLog = tmp.resolve("sluice-audit.log");
+        });
   }
 
   /** The packet-walk example through Kafka, converged on both bridges. */
@@ -186,51 +143,19 @@ class AuditIT {
   }
 
   private Set<Flow> sluiceCompile(String node) {
-    Run r =
-        sluice(
-            "compile",
-            "-f",
-            MANIFESTS.toString(),
-            "--node",
-            node,
-            "--ports",
-            EXAMPLE.resolve("ports-" + node + ".csv").toString());
-    assertThat(r.exit()).as(r.err()).isZero();
-    return new HashSet<>(FlowText.parseAll(r.out(), names(node), true));
+    return harness.sluiceCompile(node);
   }
 
   private PortNames names(String node) {
-    return ports.get(node).names();
+    return harness.names(node);
   }
 
   private Set<Flow> onSwitch(String node) {
-    List<String> dump = ovs.get(node).dumpFlows("br-int");
-    return new HashSet<>(FlowText.parseAll(String.join("\n", dump), names(node), false));
+    return harness.onSwitch(node);
   }
 
   private void awaitConverged(Map<String, Set<Flow>> expected) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      boolean ok = controller.converged(expected.keySet());
-      if (ok) {
-        for (Map.Entry<String, Set<Flow>> e : expected.entrySet()) {
-          if (!onSwitch(e.getKey()).equals(e.getValue())) {
-            ok = false;
-            break;
-          }
-        }
-      }
-      if (ok) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        for (Map.Entry<String, Set<Flow>> e : expected.entrySet()) {
-          assertThat(onSwitch(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
-        }
-        assertThat(controller.converged(expected.keySet())).as("controller converged").isTrue();
-      }
-      Thread.sleep(100);
-    }
+    harness.awaitConverged(expected);
   }
 
   /** {@code table=T,priority=P,MATCH}: what del-flows/mod-flows --strict need. */
@@ -625,7 +550,7 @@ class AuditIT {
     Set<Integer> tables = new java.util.TreeSet<>();
     for (String[] c : PACKETS) {
       TraceResult o = ovs.get(c[0]).ofprotoTrace("br-int", c[1], c[2]);
-      List<Long> ovsPorts = ovsOutputs(o.text());
+      List<Long> ovsPorts = o.effectiveOutputPorts().stream().map(Integer::longValue).toList();
       for (boolean installed : new boolean[] {false, true}) {
         List<String> args =
             new ArrayList<>(List.of("trace", "--node", c[0], "--ct-next", c[2], "--json", c[1]));
@@ -675,45 +600,6 @@ class AuditIT {
   }
 
   private static final long NORMAL = 0xfffffffaL;
-
-  /**
-   * OpenFlow output ports in an ofproto/trace text, without outputs OVS skipped (to the input port,
-   * nonexistent ports) and none when translation failed (as in SimulatorVsOvsIT).
-   */
-  static List<Long> ovsOutputs(String text) {
-    List<Long> out = new ArrayList<>();
-    String[] lines = text.split("\n");
-    Pattern action = Pattern.compile("^\\s*(?:output:)?(\\d+|IN_PORT)\\s*$");
-    Pattern note = Pattern.compile("->\\s*output port is (\\d+)");
-    Pattern inPort = Pattern.compile("\\bin_port=(\\d+)");
-    long currentInPort = -1;
-    for (int i = 0; i < lines.length; i++) {
-      String l = lines[i];
-      Matcher f = inPort.matcher(l);
-      if (l.startsWith("Flow:") && f.find()) {
-        currentInPort = Long.parseLong(f.group(1));
-      }
-      Matcher m = action.matcher(l);
-      Matcher n = note.matcher(l);
-      Long port = null;
-      if (n.find()) {
-        port = Long.parseLong(n.group(1));
-      } else if (m.find() && l.startsWith("    ")) {
-        port = m.group(1).equals("IN_PORT") ? currentInPort : Long.parseLong(m.group(1));
-      }
-      if (port == null) {
-        continue;
-      }
-      String next = i + 1 < lines.length ? lines[i + 1] : "";
-      if (next.contains("-> output port is")
-          || next.contains("skipping output to input port")
-          || next.contains("Nonexistent output port")) {
-        continue;
-      }
-      out.add(port);
-    }
-    return text.contains("Translation failed") ? List.of() : out;
-  }
 
   // ---------------------------------------------------------------- plumbing
 

@@ -19,13 +19,14 @@ import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.controller.cli.Main;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
-import dev.sluice.controller.kafkatest.EmbeddedKafka;
+import dev.sluice.controller.harness.ControllerHarness;
+import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.ovs.OvsNode;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,20 +53,18 @@ import org.junit.jupiter.api.Test;
  * (dpid 2), and the controller in this JVM. Events go through Kafka only.
  */
 class ControllerIT {
-  private static final Path EXAMPLE = Path.of("..", "deploy", "examples", "packet-walk");
-  private static final Path MANIFESTS = EXAMPLE.resolve("manifests");
-  private static final List<String> WORKERS = List.of("worker1", "worker2");
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Path MANIFESTS = PacketWalk.manifests();
+  private static final List<String> WORKERS = PacketWalk.WORKERS;
   private static final ManifestReader READER = new ManifestReader();
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   private static EmbeddedKafka kafka;
 
-  private final Map<String, OvsNode> ovs = new java.util.TreeMap<>();
-  private final Map<String, PortMap> ports = new java.util.TreeMap<>();
+  private ControllerHarness harness;
+  private Map<String, OvsNode> ovs;
+  private Map<String, PortMap> ports;
   private String prefix;
   private TopicNames topics;
-  private int openflowPort;
   private Controller controller;
   private Publisher publisher;
 
@@ -82,63 +81,23 @@ class ControllerIT {
   @BeforeEach
   void setUp() throws Exception {
     prefix = "c" + SEQ.incrementAndGet() + ".";
-    topics = TopicNames.withPrefix(prefix);
-    try (ServerSocket s = new ServerSocket(0)) {
-      openflowPort = s.getLocalPort();
-    }
-    for (int i = 0; i < WORKERS.size(); i++) {
-      String w = WORKERS.get(i);
-      PortMap pm = PortMap.readCsv(EXAMPLE.resolve("ports-" + w + ".csv"));
-      ports.put(w, pm);
-      OvsNode n = OvsNode.start();
-      ovs.put(w, n);
-      n.createAntreaBridge("br-int", i + 1);
-      pm.byName()
-          .forEach(
-              (name, p) -> {
-                if (p > 2) {
-                  n.addPodPort("br-int", name, p.intValue());
-                }
-              });
-      // The controller target is set once, before any flow: changing it later wipes the flows.
-      n.vsctl(
-          "--",
-          "--id=@c",
-          "create",
-          "Controller",
-          "target=\"tcp:127.0.0.1:" + openflowPort + "\"",
-          "max_backoff=1000",
-          "--",
-          "set",
-          "Bridge",
-          "br-int",
-          "controller=@c");
-    }
+    harness = ControllerHarness.packetWalk(kafka, prefix);
+    topics = harness.topics();
+    ovs = harness.ovs();
+    ports = harness.ports();
+    publisher = harness.publisher();
     controller = startController();
-    publisher = new Publisher(kafka.bootstrapServers(), topics, Duration.ofSeconds(30), Map.of());
   }
 
   @AfterEach
   void tearDown() {
-    if (publisher != null) {
-      publisher.close();
+    if (harness != null) {
+      harness.close();
     }
-    if (controller != null) {
-      controller.close();
-    }
-    ovs.values().forEach(OvsNode::close);
   }
 
   private Controller startController() throws Exception {
-    ControllerConfig.Builder b = ControllerConfig.defaults().toBuilder();
-    b.openflowListen = "tcp:127.0.0.1:" + openflowPort;
-    b.bootstrapServers = kafka.bootstrapServers();
-    b.consumerGroup = "g-" + topics.pods();
-    b.topics = topics;
-    b.apiListen = "127.0.0.1:0";
-    b.retryMin = Duration.ofMillis(100);
-    b.retryMax = Duration.ofSeconds(1);
-    return Controller.start(b.build());
+    return harness.startController(b -> {});
   }
 
   // ---------------------------------------------------------------- helpers
@@ -149,21 +108,7 @@ class ControllerIT {
 
   /** What {@code sluice compile -f MANIFESTS --node NODE --ports CSV} prints, parsed. */
   private Set<Flow> sluiceCompile(String node) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            "compile",
-            "-f",
-            MANIFESTS.toString(),
-            "--node",
-            node,
-            "--ports",
-            EXAMPLE.resolve("ports-" + node + ".csv").toString());
-    assertThat(exit).as(err.toString()).isZero();
-    return new HashSet<>(FlowText.parseAll(out.toString(), names(node), true));
+    return harness.sluiceCompile(node);
   }
 
   /** The flows of {@code objects} compiled for {@code node} with the CSV ports. */
@@ -183,46 +128,20 @@ class ControllerIT {
   }
 
   private PortNames names(String node) {
-    return ports.get(node).names();
+    return harness.names(node);
   }
 
   private Set<Flow> onSwitch(String node) {
-    List<String> dump = ovs.get(node).dumpFlows("br-int");
-    return new HashSet<>(FlowText.parseAll(String.join("\n", dump), names(node), false));
+    return harness.onSwitch(node);
   }
 
   /** Waits until both bridges hold exactly {@code expected} and the controller is idle. */
   private void awaitConverged(Map<String, Set<Flow>> expected) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      boolean ok = controller.converged(expected.keySet());
-      if (ok) {
-        for (Map.Entry<String, Set<Flow>> e : expected.entrySet()) {
-          if (!onSwitch(e.getKey()).equals(e.getValue())) {
-            ok = false;
-            break;
-          }
-        }
-      }
-      if (ok) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        for (Map.Entry<String, Set<Flow>> e : expected.entrySet()) {
-          assertThat(onSwitch(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
-        }
-        assertThat(controller.converged(expected.keySet())).as("controller converged").isTrue();
-      }
-      Thread.sleep(100);
-    }
+    harness.awaitConverged(expected);
   }
 
   private Map<String, Set<Flow>> expectedPacketWalk() {
-    Map<String, Set<Flow>> m = new java.util.TreeMap<>();
-    for (String w : WORKERS) {
-      m.put(w, sluiceCompile(w));
-    }
-    return m;
+    return harness.expectedPacketWalk();
   }
 
   private Map<String, Set<Flow>> expected(List<HasMetadata> objects) {

@@ -10,6 +10,7 @@ import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.compile.PortSource;
 import dev.sluice.compiler.verdict.ClusterBridges.Hop;
 import dev.sluice.compiler.verdict.ClusterBridges.Walk;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PacketWalkVerdictIT {
-  private static final Path EXAMPLE = Path.of("..", "deploy", "examples", "packet-walk");
+  private static final Path EXAMPLE = PacketWalk.dir();
 
   private static final String FRONTEND =
       "in_port=frontend-a3ba2f,dl_src=be:2c:bf:e4:ec:c5,nw_src=10.222.1.48,nw_ttl=64";

@@ -13,6 +13,7 @@ import dev.sluice.southbound.channel.SwitchListener;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.ovs.TraceResult;
+import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * dump-flows}, Sluice's decoded read-back, and {@code ofproto/trace} of the seed's walks.
  */
 class TableSyncIT {
-  private static final Path FLOWS = Path.of("../deploy/examples/packet-walk/flows");
+  private static final Path FLOWS = PacketWalk.flowsDir();
   private static final Map<String, Integer> WORKER1 =
       Map.of(
           "coredns--3e3abf", 3, "antrea-o-830766", 4, "backend1-bab86f", 5, "frontend-a3ba2f", 6);

@@ -1,4 +1,4 @@
-package dev.sluice.controller.kafkatest;
+package dev.sluice.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,8 +6,9 @@
  * ovs-appctl} (including {@code ofproto/trace}, parsed into {@link
  * dev.sluice.testkit.ovs.TraceResult}).
  *
- * <p>JDK and JUnit only, so every module can use it through policy-compiler's test jar. A missing
- * Open vSwitch fails the test (it is never skipped): run {@code .ci/run} or {@code apt-get install
- * openvswitch-switch}.
+ * <p>JDK, JUnit and Jackson only, no Sluice class: every module's tests use it through the {@code
+ * sluice-testkit} module. The daemons are stopped by the pids in their pid files, never by name. A
+ * missing Open vSwitch fails the test (it is never skipped): run {@code .ci/run} or {@code apt-get
+ * install openvswitch-switch}.
  */
 package dev.sluice.testkit.ovs;

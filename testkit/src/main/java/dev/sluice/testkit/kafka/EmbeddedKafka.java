@@ -1,4 +1,4 @@
-package dev.sluice.controller.kafkatest;
+package dev.sluice.testkit.kafka;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -385,6 +385,56 @@ public final class OvsNode implements AutoCloseable {
   }
 
   /**
+   * Adds every port of a node's port map ({@code name → OpenFlow port number}, e.g. a {@code
+   * ports-worker1.csv}) at its number: {@link #TUNNEL_PORT} and {@link #GATEWAY_PORT} must be at
+   * the numbers {@link #createAntreaBridge} gave them (they are not added again), every other name
+   * is a pod port ({@link #addPodPort}). Fails when OVS hands out another number than the one asked
+   * for.
+   */
+  public void addPorts(String bridge, Map<String, ? extends Number> ports) {
+    for (Map.Entry<String, ? extends Number> e : ports.entrySet()) {
+      String name = e.getKey();
+      int want = Math.toIntExact(e.getValue().longValue());
+      if (name.equals(TUNNEL_PORT) || name.equals(GATEWAY_PORT)) {
+        int fixed = name.equals(TUNNEL_PORT) ? TUNNEL_OFPORT : GATEWAY_OFPORT;
+        if (want != fixed) {
+          throw new IllegalArgumentException(
+              name + " is port " + want + " in the port map; the bridge has it at " + fixed);
+        }
+        continue;
+      }
+      int got = addPodPort(bridge, name, want);
+      if (got != want) {
+        throw new OvsCommandException(
+            name + " on " + bridge + " got OpenFlow port " + got + ", asked for " + want,
+            vswitchdLogTail(LOG_TAIL_LINES),
+            null);
+      }
+    }
+  }
+
+  /**
+   * Points the bridge at one controller with a short reconnect backoff ({@code max_backoff}, in
+   * milliseconds; OVS's default of 8 s would make a test wait that long after a controller
+   * restart). Like {@link #setController(String, String...)}, this wipes the bridge's flows when
+   * the controller list changes: call it before installing flows.
+   */
+  public void setController(String bridge, String target, long maxBackoffMillis) {
+    vsctl(
+        "--",
+        "--id=@c",
+        "create",
+        "Controller",
+        "target=\"" + target + "\"",
+        "max_backoff=" + maxBackoffMillis,
+        "--",
+        "set",
+        "Bridge",
+        bridge,
+        "controller=@c");
+  }
+
+  /**
    * {@link #createBridge(String, long) createBridge}, {@link #addTunnelPort}, {@link
    * #addGatewayPort} and the {@link #ANTREA_TLV_MAP} TLV mapping: a bridge ready for the seed's
    * pipeline (pod ports still to be added).
