@@ -5,7 +5,7 @@
 
 One Mininet switch per Kubernetes Node: a SluiceNode runs its *own* ovsdb-server/ovs-vswitchd
 (userspace datapath) inside its own network namespace — one netdev ovs-vswitchd per namespace, as
-DESIGN.md §7 found — with br-int (antrea-gw0, antrea-tun0 Geneve) and br-phy (underlay, the Node's
+docs/design.md §7 says — with br-int (antrea-gw0, antrea-tun0 Geneve) and br-phy (underlay, the Node's
 InternalIP). Pods are Mininet hosts (eth0 with the pod's IP and MAC, default route via the gateway),
 linked to the switch with the pod's OVS interface name. The node switches are linked to one underlay
 switch (a Linux bridge in its own namespace). Flows: `sluice compile` -> `sluice push` on a unix socket

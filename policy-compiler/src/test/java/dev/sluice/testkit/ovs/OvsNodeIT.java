@@ -24,7 +24,7 @@ class OvsNodeIT {
           "coredns--3e3abf", 3, "antrea-o-830766", 4, "backend1-bab86f", 5, "frontend-a3ba2f", 6);
 
   /**
-   * A subset of worker1's flows from the seed (/work/shared/seed/000_79d0fd082dcdd7df.txt): tables
+   * A subset of worker1's flows from the reference walk (deploy/examples/packet-walk/flows): tables
    * 0, 30 and 31 complete; the table-miss flows of 40/50/60; the route to worker2's pod subnet in
    * 70; conntrack commit (105) and output (110). Table 10 only has the gateway and frontend flows.
    */
