@@ -200,14 +200,28 @@ def main():
           - name: c
             ports: [{containerPort: 80, protocol: TCP}]
         status: {phase: Running, podIP: 10.222.2.120}
+        ---
+        # a short name and no sluice.dev/interface: the lab names its interface by the compiler's
+        # rule (sluice lab-plan), web-<6 hex>, so the flows find the port (issue 11 item 10)
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: x, labels: {pod: web}}
+        spec:
+          nodeName: worker1
+          containers:
+          - name: c
+            ports: [{containerPort: 80, protocol: TCP}]
+        status: {phase: Running, podIP: 10.222.1.121}
         """)
     lab("apply", "-f", newpod)
     ns = [l for l in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split("\n") if "-x-d-" in l]
     result("new pod x/d: network namespace created", bool(ns))
-    probe_check("new pod x/d: reachable and reaching", Reach(True), extra_pods=("x/d",))
+    probe_check("new pods x/d and x/web (short name, derived interface): reachable and reaching", Reach(True),
+                extra_pods=("x/d", "x/web"))
     lab("delete", "-f", newpod)
-    ns = [l for l in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split("\n") if "-x-d-" in l]
-    result("deleted pod x/d: network namespace removed", not ns)
+    ns = [l for l in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split("\n")
+          if "-x-d-" in l or "-x-web-" in l]
+    result("deleted pods x/d, x/web: network namespaces removed", not ns)
     os.unlink(newpod)
 
     r, _ = lab("probe", "--protocol", "SCTP", check=False)

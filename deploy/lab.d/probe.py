@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """deploy/lab probe: real connection attempts from every pod to every other pod, in parallel.
 
-  probe.py STATE PORT PROTOCOL TIMEOUT json|table|detail
+  probe.py STATE PORT PROTOCOL TIMEOUT json|table|detail   (STATE/plan.json: the plan `sluice lab-plan` printed)
 
 Prints the upstream Kubernetes netpol truth table (rows = from, columns = to; '.' connected,
 'X' blocked, '-' the pod itself, which is not probed) or JSON.
@@ -9,13 +9,12 @@ Prints the upstream Kubernetes netpol truth table (rows = from, columns = to; '.
 import json, os, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, here)
-import model  # noqa: E402
 
 
 def main():
     state, port, proto, timeout, fmt = sys.argv[1], int(sys.argv[2]), sys.argv[3].upper(), float(sys.argv[4]), sys.argv[5]
-    pods = model.plan(state)["pods"]
+    with open(os.path.join(state, "plan.json")) as fh:
+        pods = json.load(fh)["pods"]
     procs = []
     for src in pods:
         targets = [f"{d['ip']}={d['key']}" for d in pods if d["key"] != src["key"]]

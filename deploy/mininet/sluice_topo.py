@@ -5,7 +5,7 @@
 
 One Mininet switch per Kubernetes Node: a SluiceNode runs its *own* ovsdb-server/ovs-vswitchd
 (userspace datapath) inside its own network namespace — one netdev ovs-vswitchd per namespace, as
-DESIGN.md §7 found — with br-int (antrea-gw0, antrea-tun0 Geneve) and br-phy (underlay, the Node's
+docs/design.md §7 says — with br-int (antrea-gw0, antrea-tun0 Geneve) and br-phy (underlay, the Node's
 InternalIP). Pods are Mininet hosts (eth0 with the pod's IP and MAC, default route via the gateway),
 linked to the switch with the pod's OVS interface name. The node switches are linked to one underlay
 switch (a Linux bridge in its own namespace). Flows: `sluice compile` -> `sluice push` on a unix socket
@@ -19,7 +19,7 @@ import argparse, json, os, shutil, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "deploy", "lab.d"))
-import model  # noqa: E402  (the lab's manifest reader and derivations)
+import plan as labplan  # noqa: E402  (formats the plan `sluice lab-plan` derives; kube-proxy rules)
 
 from mininet.net import Mininet
 from mininet.node import Host, Node
@@ -86,9 +86,10 @@ class SluiceNode(Node):
 
 def build(paths, workdir):
     state = os.path.join(workdir, "state")
-    for p in paths:
-        model.store_apply(state, [p])
-    plan = model.plan(state)
+    # the plan from the compiler's own cluster model (interface names, MACs, gateways), as deploy/lab
+    plan = json.loads(subprocess.run(JAVA + ["lab-plan", "--store", os.path.join(state, "objects"), "--apply",
+                                             *[a for p in paths for a in ("-f", p)], "--json"],
+                                     check=True, capture_output=True, text=True).stdout)
     net = Mininet(build=False, controller=None, autoSetMacs=False, autoStaticArp=False)
     underlay = net.addHost("ul", cls=Node, inNamespace=True)
     nodes, ports = {}, {}
@@ -100,7 +101,7 @@ def build(paths, workdir):
     pods = {}
     for p in plan["pods"]:
         h = net.addHost(f"p{p['id'][:6]}", cls=Host, ip=None)
-        Link(h, nodes[p["node"]], intfName1="eth0", intfName2=p["interface"])
+        Link(h, nodes[p["node"]], intfName1="eth0", intfName2=p["interfaceName"])
         pods[p["key"]] = (h, p)
     net.build()
     underlay.cmd("ip link add ul-br type bridge; ip link set ul-br up")
@@ -120,9 +121,9 @@ def build(paths, workdir):
     for key, (h, p) in pods.items():
         n = nodes[p["node"]]
         num = len(ports[p["node"]]) + 1
-        ports[p["node"]][p["interface"]] = num
+        ports[p["node"]][p["interfaceName"]] = num
         n.cmd(f"ethtool -K {p['interface']} tx off; ip link set {p['interface']} mtu 1450 up")
-        n.vsctl("add-port", "br-int", p["interface"], "--", "set", "interface", p["interface"], f"ofport_request={num}")
+        n.vsctl("add-port", "br-int", p["interfaceName"], "--", "set", "interface", p["interfaceName"], f"ofport_request={num}")
         h.cmd(f"ip link set eth0 address {p['mac']} mtu 1450 up; ip addr add {p['ip']}/{p['prefix']} dev eth0; "
               f"ip route add default via {p['gatewayIP']}; ethtool -K eth0 tx off")
         specs = ",".join(f"{x['port']}/{x['protocol']}" for x in p["ports"])
@@ -132,7 +133,7 @@ def build(paths, workdir):
     # iptables DNAT (kube-proxy emulation) in every node namespace
     rules = os.path.join(workdir, "iptables.nat")
     with open(rules, "w") as f:
-        f.write(model.iptables(plan) + "\n")
+        f.write(labplan.iptables(plan) + "\n")
     for n in nodes.values():
         n.cmd(f"iptables-restore < {rules}")
     return net, plan, state, nodes, pods, ports

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       ApplyCommand.class,
       DeleteCommand.class,
+      LabPlanCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -45,7 +45,7 @@ public record EventSourceConfig(
   public enum StartFrom {
     /**
      * The beginning of every partition, ignoring committed offsets: a new controller process has an
-     * empty state and rebuilds it from the compacted topics (DESIGN.md §3).
+     * empty state and rebuilds it from the compacted topics (docs/design.md §3).
      */
     BEGINNING,
     /**

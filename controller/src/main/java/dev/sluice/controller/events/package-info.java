@@ -1,5 +1,5 @@
 /**
- * The Kafka event stream (DESIGN.md §3): cluster objects travel one topic per kind ({@link
+ * The Kafka event stream (docs/design.md §3): cluster objects travel one topic per kind ({@link
  * dev.sluice.controller.events.TopicNames}), keyed {@code namespace/name} or {@code name} ({@link
  * dev.sluice.compiler.cluster.ObjectKey}), valued with the full object as JSON, deleted by
  * tombstones.

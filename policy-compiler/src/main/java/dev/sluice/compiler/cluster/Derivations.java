@@ -22,8 +22,9 @@ public final class Derivations {
   /**
    * The pod's OVS interface name: the first 8 characters of the pod name with leading {@code '-'}
    * removed, then {@code '-'}, then the first 6 hex digits of SHA-1 over {@code
-   * "<namespace>/<name>"} (UTF-8). A name of 8 characters or fewer is used whole. The result is at
-   * most 15 characters, the Linux interface-name limit.
+   * "<namespace>/<name>"} (UTF-8). A name of 8 characters or fewer is kept whole and still gets the
+   * hash ({@code x/web} → {@code web-6ad978}). The result is at most 15 characters, the Linux
+   * interface-name limit.
    *
    * <p>Antrea uses the same shape ({@code frontend-a3ba2f}, {@code coredns--3e3abf}) but hashes a
    * key that includes the container id, which a manifest does not carry; Sluice's hash therefore

@@ -1,6 +1,6 @@
 package dev.sluice.compiler.cluster;
 
-/** The annotations Sluice reads (DESIGN.md §2). Each overrides a value Sluice would derive. */
+/** The annotations Sluice reads (docs/design.md §2). Each overrides a value Sluice would derive. */
 public final class SluiceAnnotations {
 
   /** On a Pod: the pod interface's MAC ({@code be:2c:bf:e4:ec:c5}); default derived from the IP. */

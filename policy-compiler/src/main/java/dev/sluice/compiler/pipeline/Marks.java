@@ -2,7 +2,7 @@ package dev.sluice.compiler.pipeline;
 
 import dev.sluice.compiler.cluster.Ipv4Cidr;
 
-/** Conntrack marks, zones and global constants of the pipeline (DESIGN.md §4). */
+/** Conntrack marks, zones and global constants of the pipeline (docs/design.md §4). */
 public final class Marks {
   private Marks() {}
 

@@ -1,5 +1,5 @@
 /**
- * The Antrea v0.9–v1.0 pipeline every node's {@code br-int} runs (DESIGN.md §4): the {@link
+ * The Antrea v0.9–v1.0 pipeline every node's {@code br-int} runs (docs/design.md §4): the {@link
  * dev.sluice.compiler.pipeline.Table tables} in pipeline order with their miss actions, the {@link
  * dev.sluice.compiler.pipeline.Registers registers} as named bit ranges, the {@link
  * dev.sluice.compiler.pipeline.Marks conntrack marks and constants}, and the {@link

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed's packet walks (/work/shared/seed, Part C) on the seed's flows, checked against what the
+ * The reference packet walks (docs/packet-walk.md) on the reference flows, checked against what the
  * seed says and against real {@code ofproto/trace} output (golden/ovs/trace-*.txt).
  */
 class SeedPacketWalkTest {
