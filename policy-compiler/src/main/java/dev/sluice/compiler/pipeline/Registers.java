@@ -5,8 +5,8 @@ import dev.sluice.compiler.flow.SubField;
 
 /**
  * The registers of the pipeline as named bit ranges (Antrea {@code pkg/agent/openflow/fields.go} of
- * the v0.9–v1.0 era). Each constant lists its bits and every legal value; docs/design.md §4 holds the
- * same table.
+ * the v0.9–v1.0 era). Each constant lists its bits and every legal value; docs/design.md §4 holds
+ * the same table.
  *
  * <pre>
  * range                     name            values

@@ -38,9 +38,9 @@ import java.util.stream.Stream;
  * {@code ovs-ofctl} always speaks OpenFlow 1.3 to the bridge's passive management socket {@code
  * <dir>/<bridge>.mgmt}, so no controller has to be configured to install or dump flows.
  *
- * <p>Facts worth knowing (see docs/design.md §7): {@code set-controller} on a bridge that had
- * none, {@code del-controller}, any change of the controller list and a change of fail mode wipe
- * the bridge's flows, so configure the controller before installing flows; restarting {@code
+ * <p>Facts worth knowing (see docs/design.md §7): {@code set-controller} on a bridge that had none,
+ * {@code del-controller}, any change of the controller list and a change of fail mode wipe the
+ * bridge's flows, so configure the controller before installing flows; restarting {@code
  * ovs-vswitchd} loses all flows, groups and the Geneve TLV map (ports and their numbers survive,
  * they live in the database).
  *
