@@ -67,17 +67,34 @@ class ApplyCommandIT {
         .containsOnly(TopicAdmin.Outcome.EXISTED);
 
     Collection<Config> configs =
-        admin
-            .describeConfigs(
-                List.of(
-                    new ConfigResource(ConfigResource.Type.TOPIC, "admin.networkpolicies"),
-                    new ConfigResource(ConfigResource.Type.TOPIC, "admin.deadletter")))
-            .all()
-            .get(30, TimeUnit.SECONDS)
-            .values();
+        describeWhenKnown(
+            List.of(
+                new ConfigResource(ConfigResource.Type.TOPIC, "admin.networkpolicies"),
+                new ConfigResource(ConfigResource.Type.TOPIC, "admin.deadletter")));
     assertThat(configs)
         .extracting(c -> c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
         .containsExactlyInAnyOrder("compact", "delete");
+  }
+
+  /**
+   * Describes topic configs, retrying while the broker does not know the topics yet: a created
+   * topic reaches the broker's metadata cache asynchronously (KRaft), so a describe right after
+   * CreateTopics may answer UNKNOWN_TOPIC_OR_PARTITION (seen under load in CI).
+   */
+  private Collection<Config> describeWhenKnown(List<ConfigResource> resources) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS).values();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause()
+                instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   @Test
