@@ -44,16 +44,8 @@ final class ClusterInput {
 
   /** The compiled cluster; problems with objects are printed to {@code err}, naming the object. */
   CompiledCluster compile(PrintWriter err) throws IOException {
-    ManifestReader reader = new ManifestReader();
     List<ManifestError> errors = new ArrayList<>();
-    ClusterState state = ClusterState.empty();
-    for (Path p : files) {
-      Manifests m = reader.read(p);
-      errors.addAll(m.errors());
-      ClusterState.ApplyResult r = state.applyManifests(m);
-      state = r.state();
-      errors.addAll(r.errors());
-    }
+    ClusterState state = read(new ManifestReader(), files, errors);
     for (ManifestError e : errors) {
       err.println(e);
     }
@@ -68,5 +60,22 @@ final class ClusterInput {
           "no node '" + node + "' in the manifests (nodes: " + compiled.nodes() + ")");
     }
     return compiled;
+  }
+
+  /**
+   * The cluster state of the manifests under {@code paths}, read in order; what the reader or the
+   * model refuses is added to {@code errors}, naming the object.
+   */
+  static ClusterState read(ManifestReader reader, List<Path> paths, List<ManifestError> errors)
+      throws IOException {
+    ClusterState state = ClusterState.empty();
+    for (Path p : paths) {
+      Manifests m = reader.read(p);
+      errors.addAll(m.errors());
+      ClusterState.ApplyResult r = state.applyManifests(m);
+      state = r.state();
+      errors.addAll(r.errors());
+    }
+    return state;
   }
 }

@@ -121,18 +121,10 @@ final class LabPlanCommand implements Callable<Integer> {
         }
       }
     }
-    List<Path> inputs = store != null ? List.of(store) : files;
-    ClusterState state = ClusterState.empty();
-    for (Path p : inputs) {
-      if (store != null && !Files.isDirectory(p)) {
-        continue;
-      }
-      Manifests m = reader.read(p);
-      errors.addAll(m.errors());
-      ClusterState.ApplyResult r = state.applyManifests(m);
-      state = r.state();
-      errors.addAll(r.errors());
-    }
+    // A store that does not exist yet is an empty cluster.
+    List<Path> inputs =
+        store == null ? files : Files.isDirectory(store) ? List.of(store) : List.of();
+    ClusterState state = ClusterInput.read(reader, inputs, errors);
     for (ManifestError e : errors) {
       err.println(e);
     }

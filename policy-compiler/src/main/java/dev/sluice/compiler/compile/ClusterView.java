@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * What the NetworkPolicy compiler reads of the cluster: attached pods (pods whose node is known)
  * indexed by namespace, namespace labels and OpenFlow ports. Iteration orders are sorted.
  */
-public interface ClusterView {
+interface ClusterView {
 
   /** Attached pods of {@code namespace}, sorted by name. */
   Collection<PodInfo> podsIn(String namespace);

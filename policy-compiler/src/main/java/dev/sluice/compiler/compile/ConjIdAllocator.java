@@ -25,7 +25,7 @@ import java.util.function.ToLongFunction;
  * maximal run of occupied cells, so {@link #add} and {@link #remove} recompute just the run(s)
  * around the changed key and return the keys whose id moved (their rules must be re-emitted).
  */
-public final class ConjIdAllocator {
+final class ConjIdAllocator {
 
   /** Ids are 1..SPACE. */
   public static final long DEFAULT_SPACE = (1L << 31) - 1;

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * in that table. OVS evaluates conjunctions per priority and falls through to lower priorities when
  * none completes, so the allowed set is unchanged.
  */
-public final class FlowMerger {
+final class FlowMerger {
   private FlowMerger() {}
 
   /** Tiers below the clause priority 200 that splitting may use (200..192; 190 = conj_id). */

@@ -77,7 +77,7 @@ import java.util.stream.Collectors;
  * reg5 (egress) or reg6 (ingress) and continues to table 70 / 105. A node only gets the rules that
  * apply to at least one of its pods.
  */
-public final class NetworkPolicyCompiler {
+final class NetworkPolicyCompiler {
   private NetworkPolicyCompiler() {}
 
   static final int PRIORITY_CLAUSE = 200;

@@ -10,7 +10,7 @@ import dev.sluice.compiler.pipeline.Cookie;
  * @param ports its port numbers
  * @param config cluster-wide settings
  */
-public record NodeContext(NodeInfo node, PortMap ports, CompilerConfig config) {
+record NodeContext(NodeInfo node, PortMap ports, CompilerConfig config) {
 
   /** A cookie of this run. */
   public long cookie(Cookie.Category category, long objectId) {

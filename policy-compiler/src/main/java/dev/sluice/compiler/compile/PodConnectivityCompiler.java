@@ -34,7 +34,7 @@ import java.util.List;
  *       pod CIDR through the Geneve tunnel with {@code NXM_NX_TUN_IPV4_DST} = its InternalIP (70).
  * </ul>
  */
-public final class PodConnectivityCompiler {
+final class PodConnectivityCompiler {
   private PodConnectivityCompiler() {}
 
   /** Priorities (Antrea's priorityNormal/High/Low). */

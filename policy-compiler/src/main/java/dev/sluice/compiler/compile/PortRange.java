@@ -15,7 +15,7 @@ import java.util.List;
  * @param lo first port
  * @param hi last port
  */
-public record PortRange(Protocol protocol, int lo, int hi) implements Comparable<PortRange> {
+record PortRange(Protocol protocol, int lo, int hi) implements Comparable<PortRange> {
 
   /** Validates the range. */
   public PortRange {

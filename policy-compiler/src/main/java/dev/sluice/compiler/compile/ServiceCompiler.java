@@ -16,7 +16,7 @@ import java.util.List;
  * addressed to a backend pod, where policy sees the real destination. Individual Services and
  * Endpoints therefore produce no flows in this mode.
  */
-public final class ServiceCompiler {
+final class ServiceCompiler {
   private ServiceCompiler() {}
 
   /** The Service CIDR flow of a node. */
