@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,17 +65,7 @@ final class FakeSwitch implements SwitchTables {
 
   @Override
   public PortNames portNames() {
-    return new PortNames() {
-      @Override
-      public OptionalLong number(String name) {
-        return OptionalLong.empty();
-      }
-
-      @Override
-      public @Nullable String name(long number) {
-        return null;
-      }
-    };
+    return PortNames.NONE;
   }
 
   @Override
