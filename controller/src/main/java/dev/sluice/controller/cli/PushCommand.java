@@ -5,6 +5,7 @@ import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.MatchField;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.southbound.channel.BundleFailedException;
 import dev.sluice.southbound.channel.ListenAddress;
 import dev.sluice.southbound.channel.OpenFlowErrorException;
@@ -12,7 +13,6 @@ import dev.sluice.southbound.channel.OpenFlowServer;
 import dev.sluice.southbound.channel.SwitchListener;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.channel.TlsConfig;
-import dev.sluice.southbound.tables.TablePlan;
 import dev.sluice.southbound.tables.TableSync;
 import dev.sluice.southbound.tables.TlvMap;
 import java.io.PrintWriter;
@@ -180,19 +180,19 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
     return tlv.thenCompose(v -> TableSync.read(session))
         .thenCompose(
             installed -> {
-              TablePlan plan = TablePlan.between(installed, flows, groups);
+              TableChanges plan = installed.changesTo(flows, groups);
               int unchanged =
                   installed.flowEntries().size()
-                      - plan.flows().deletes().size()
-                      - plan.flows().modifies().size();
+                      - plan.flowDeletes().size()
+                      - plan.flowModifies().size();
               return TableSync.apply(session, plan)
                   .thenApply(
                       r ->
                           new Outcome(
                               label,
-                              plan.flows().adds().size(),
-                              plan.flows().deletes().size(),
-                              plan.flows().modifies().size(),
+                              plan.flowAdds().size(),
+                              plan.flowDeletes().size(),
+                              plan.flowModifies().size(),
                               unchanged,
                               groupSummary(plan),
                               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
@@ -212,7 +212,7 @@ final class PushCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** Group changes as {@code +added -deleted ~modified}, or {@code none}. */
-  static String groupSummary(TablePlan plan) {
+  static String groupSummary(TableChanges plan) {
     int a = plan.groupAdds().size();
     int d = plan.groupDeletes().size();
     int m = plan.groupModifies().size();

@@ -3,11 +3,10 @@ package dev.sluice.controller.runtime;
 import dev.sluice.compiler.audit.AuditReport;
 import dev.sluice.compiler.audit.Drift;
 import dev.sluice.compiler.flow.Flow;
-import dev.sluice.compiler.flow.FlowSetDiff;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.PortNames;
-import dev.sluice.southbound.tables.TablePlan;
+import dev.sluice.compiler.flow.TableChanges;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ final class AuditJournal {
 
   /** A committed bundle. */
   void changed(
-      SwitchReconciler r, SwitchReconciler.Cause cause, TablePlan plan, DesiredFlows desired) {
+      SwitchReconciler r, SwitchReconciler.Cause cause, TableChanges plan, DesiredFlows desired) {
     PortNames names = desired.ports().names();
     Map<String, Object> m = header(r, "change");
     Map<String, Object> why = new LinkedHashMap<>();
@@ -54,10 +53,9 @@ final class AuditJournal {
     }
     why.put("desiredSeq", desired.seq());
     m.put("why", why);
-    FlowSetDiff f = plan.flows();
-    m.put("added", texts(f.adds(), names));
-    m.put("deleted", texts(f.deletes(), names));
-    m.put("modified", texts(f.modifies(), names));
+    m.put("added", texts(plan.flowAdds(), names));
+    m.put("deleted", texts(plan.flowDeletes(), names));
+    m.put("modified", texts(plan.flowModifies(), names));
     if (!plan.groupAdds().isEmpty()
         || !plan.groupModifies().isEmpty()
         || !plan.groupDeletes().isEmpty()) {

@@ -5,9 +5,9 @@ import dev.sluice.compiler.audit.FlowAudit;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.southbound.tables.Installed;
-import dev.sluice.southbound.tables.TablePlan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * Audits one switch in its reconciler's turn ({@link SwitchReconciler#inTurn}): reads the switch's
  * flows and groups, classifies the drift from the desired snapshot ({@link FlowAudit}), takes what
  * it read as the installed cache, and with repair sends the fix as one bundle, exactly like a
- * round. Requests queued while another turn or round is in flight share the next audit (repairing
- * if any asked). Skipped while the startup barrier is pending or the switch is gone.
+ * full-compare round. Taking what it read resets the reconciler's tracked base, so the next round
+ * compares in full too (an audit is a resync). Requests queued while another turn or round is in
+ * flight share the next audit (repairing if any asked). Skipped while the startup barrier is
+ * pending or the switch is gone.
  */
 final class Auditor {
   private static final Logger log = LoggerFactory.getLogger(Auditor.class);
@@ -101,7 +103,7 @@ final class Auditor {
   /** What an audit did, with the repair bundle if one was committed. */
   private record Done(
       SwitchReconciler.AuditOutcome outcome,
-      @Nullable TablePlan repair,
+      @Nullable TableChanges repair,
       @Nullable DesiredFlows desired) {}
 
   private CompletableFuture<Done> compare(
@@ -126,7 +128,7 @@ final class Auditor {
         inst.groups(),
         !report.isClean() || d == null ? -1 : behind ? cache.seq() : d.seq());
     List<Flow> want = r.withoutRejected(wantFlows);
-    TablePlan plan = TablePlan.between(inst.flows(), inst.groups(), want, wantGroups);
+    TableChanges plan = inst.changesTo(want, wantGroups);
     long seq = d == null ? -1 : d.seq();
     if (!repair || report.isClean() || plan.isEmpty() || d == null) {
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -139,7 +141,7 @@ final class Auditor {
               long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
               synchronized (r) {
                 r.adopt(want, wantGroups, d.seq());
-                r.count(plan, ms);
+                r.count(plan, ms, SwitchReconciler.Cause.AUDIT_REPAIR.text());
               }
               return new Done(
                   outcome(time, report, d.seq(), names, prov, true, plan.size(), ms), plan, d);

@@ -7,6 +7,7 @@ import dev.sluice.compiler.compile.Change;
 import dev.sluice.compiler.compile.CompiledCluster;
 import dev.sluice.compiler.compile.CompilerConfig;
 import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.controller.events.ClusterEventSink;
 import dev.sluice.controller.events.EventPosition;
@@ -18,7 +19,6 @@ import dev.sluice.southbound.channel.OpenFlowServer;
 import dev.sluice.southbound.channel.PortStatus;
 import dev.sluice.southbound.channel.SwitchListener;
 import dev.sluice.southbound.channel.SwitchSession;
-import dev.sluice.southbound.tables.TablePlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -568,7 +568,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void changed(
-        SwitchReconciler r, SwitchReconciler.Cause cause, TablePlan plan, DesiredFlows d) {
+        SwitchReconciler r, SwitchReconciler.Cause cause, TableChanges plan, DesiredFlows d) {
       AuditJournal j = journal;
       if (j != null) {
         j.changed(r, cause, plan, d);

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * sluice_flow_mods_sent_total{node,op}             flow-mods in committed bundles (add, modify, delete)
  * sluice_group_mods_sent_total{node}               group-mods in committed bundles
  * sluice_bundles_sent_total{node}                  bundles committed
+ * sluice_reconcile_total{node,strategy}            rounds planned, by strategy (tracked changes
+ *                                                  or full compare; see SwitchReconciler)
  * sluice_bundle_seconds{node}                      bundle round trip (send → commit → barrier)
  * sluice_flow_mods_rejected_total{node}            flow-mods the switch refused
  * sluice_events_applied_total, sluice_events_deleted_total, sluice_events_dead_lettered_total,
@@ -152,6 +154,15 @@ public final class ControllerMetrics {
           .register(registry)
           .increment(o.changesSent());
     }
+  }
+
+  void reconciled(String node, String strategy) {
+    Counter.builder("sluice.reconcile")
+        .description("reconciler rounds by strategy: tracked changes or full compare")
+        .tag("node", node)
+        .tag("strategy", strategy)
+        .register(registry)
+        .increment();
   }
 
   void rejected(String node) {

@@ -2,11 +2,11 @@ package dev.sluice.controller.runtime;
 
 import dev.sluice.compiler.flow.OfPort;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.southbound.channel.BundleFailedException;
 import dev.sluice.southbound.channel.SwitchDisconnectedException;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.tables.Installed;
-import dev.sluice.southbound.tables.TablePlan;
 import dev.sluice.southbound.tables.TableSync;
 import dev.sluice.southbound.tables.TlvMap;
 import java.util.List;
@@ -90,8 +90,8 @@ final class SessionTables implements SwitchTables {
   }
 
   @Override
-  public CompletableFuture<Void> apply(TablePlan plan) {
-    return TableSync.apply(session, plan)
+  public CompletableFuture<Void> apply(TableChanges changes) {
+    return TableSync.apply(session, changes)
         .<Void>thenApply(r -> null)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(map(e)));
   }

@@ -9,6 +9,7 @@ import dev.sluice.compiler.compile.CompiledCluster;
 import dev.sluice.compiler.compile.CompilerConfig;
 import dev.sluice.compiler.compile.NodeFlows;
 import dev.sluice.compiler.compile.PortSource;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.controller.events.EventPosition;
 import java.util.HashMap;
@@ -207,7 +208,7 @@ final class StateLoop implements AutoCloseable {
     long s = seq + 1;
     try {
       r = compiler.apply(compiled, change);
-      next = snapshots(r.compiled(), r.diffs().keySet(), s);
+      next = snapshots(r, s, true);
     } catch (RuntimeException | Error e) {
       restore(before, key + " (" + pos + ")", e);
       throw e;
@@ -230,7 +231,7 @@ final class StateLoop implements AutoCloseable {
     seq = s;
     // Record the event before the reconcilers see the new snapshot: a round that carries it
     // journals the pending events it realizes.
-    realization.consumed(pos, s, r.diffs().keySet(), key.toString());
+    realization.consumed(pos, s, r.changes().keySet(), key.toString());
     if (key.kind() == ObjectKind.NETWORK_POLICY) {
       Long gen = null;
       if (change instanceof Change.Upsert u) {
@@ -239,8 +240,8 @@ final class StateLoop implements AutoCloseable {
       realization.policy(key.key(), gen, s);
     }
     publish(next, s);
-    probe.get().applied(pos, s, r.diffs().keySet(), t0, t1, System.nanoTime());
-    if (!r.diffs().isEmpty() && log.isDebugEnabled()) {
+    probe.get().applied(pos, s, r.changes().keySet(), t0, t1, System.nanoTime());
+    if (!r.changes().isEmpty() && log.isDebugEnabled()) {
       log.debug("{} ({}): {}", key, pos, describe(r));
     }
     if (key.kind() == ObjectKind.NODE) {
@@ -262,8 +263,10 @@ final class StateLoop implements AutoCloseable {
     Map<String, @Nullable DesiredFlows> next;
     try {
       r = compiler.refreshPorts(compiled, node);
-      next = snapshots(r.compiled(), r.diffs().keySet(), s);
-      if (!r.diffs().containsKey(node)
+      // Untracked: the switch's ports changed under flows that may have been rejected for a
+      // missing port, so the reconciler compares the whole node once.
+      next = snapshots(r, s, false);
+      if (!r.changes().containsKey(node)
           && r.compiled().nodes().contains(node)
           && !desired.containsKey(node)) {
         next.put(node, new DesiredFlows(r.compiled().flows(node), r.compiled().ports(node), s));
@@ -280,19 +283,30 @@ final class StateLoop implements AutoCloseable {
         "node {}: ports {} → recompiled {}",
         node,
         compiled.ports(node).byName(),
-        r.diffs().isEmpty() ? "(no change)" : describe(r));
+        r.changes().isEmpty() ? "(no change)" : describe(r));
     publish(next, s);
   }
 
-  /** The snapshots a result publishes (null: the node is gone); may throw, commits nothing. */
-  private static Map<String, @Nullable DesiredFlows> snapshots(
-      CompiledCluster c, Set<String> nodes, long s) {
+  /**
+   * The snapshots a result publishes (null: the node is gone); may throw, commits nothing. With
+   * {@code tracked}, each carries the compiler's changes from the node's published snapshot: every
+   * change of a node's flows is published, so the compiler's "before" is that snapshot.
+   */
+  private Map<String, @Nullable DesiredFlows> snapshots(
+      CompiledCluster.Result r, long s, boolean tracked) {
+    CompiledCluster c = r.compiled();
     Set<String> present = c.nodes();
     Map<String, @Nullable DesiredFlows> out = new HashMap<>();
-    for (String n : nodes) {
+    for (Map.Entry<String, TableChanges> e : r.changes().entrySet()) {
+      String n = e.getKey();
       if (present.contains(n)) {
         NodeFlows f = c.flows(n);
-        out.put(n, new DesiredFlows(f, c.ports(n), s));
+        DesiredFlows prev = desired.get(n);
+        out.put(
+            n,
+            tracked && prev != null
+                ? new DesiredFlows(f, c.ports(n), s, e.getValue(), prev.seq())
+                : new DesiredFlows(f, c.ports(n), s));
       } else {
         out.put(n, null);
       }
@@ -322,14 +336,16 @@ final class StateLoop implements AutoCloseable {
 
   private static String describe(CompiledCluster.Result r) {
     StringBuilder sb = new StringBuilder();
-    r.diffs()
+    r.changes()
         .forEach(
             (n, d) ->
                 sb.append(n)
                     .append(" +")
-                    .append(d.added().size())
+                    .append(d.flowAdds().size())
+                    .append("/~")
+                    .append(d.flowModifies().size())
                     .append("/-")
-                    .append(d.removed().size())
+                    .append(d.flowDeletes().size())
                     .append(' '));
     return sb.toString().strip();
   }

@@ -2,14 +2,14 @@ package dev.sluice.controller.runtime;
 
 import dev.sluice.compiler.audit.AuditReport;
 import dev.sluice.compiler.flow.Flow;
-import dev.sluice.compiler.flow.FlowSetDiff;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
+import dev.sluice.compiler.flow.TableOp;
 import dev.sluice.compiler.pipeline.Provenance;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.tables.Installed;
-import dev.sluice.southbound.tables.TablePlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -35,10 +35,44 @@ import org.slf4j.LoggerFactory;
  * Drives one switch from its installed tables to its node's desired tables (OVN {@code ofctrl}),
  * talking to it only through {@link SwitchTables}.
  *
+ * <pre>
+ *   StateLoop publishes                       SwitchReconciler                     switch
+ *   DesiredFlows of the node                  installed cache                      (OVS br-int)
+ *   ┌──────────────────────┐                  ┌───────────────────────┐
+ *   │ seq 7, flows         │                  │ flows, groups         │
+ *   │ changes from seq 6 ──┼── tracked ──────▶│ installedSeq 6        │── one bundle ──▶ tables
+ *   │ (baseSeq 6)          │   (switch known  │ trackedSeq 6 (exact)  │   + barrier
+ *   └──────────────────────┘    to hold 6)    └───────────────────────┘
+ *              │                                        ▲
+ *              └── full compare: TableChanges.between( ─┘
+ *                    installed cache (or what was read), desired flows)
+ * </pre>
+ *
+ * <p>Each round chooses between OVN's two strategies ({@code ofctrl_put}: sync the tracked changes
+ * or compare everything):
+ *
  * <ul>
- *   <li>A <b>round</b> takes the current desired snapshot, diffs it against the installed cache,
- *       and sends the difference as one ordered, atomic bundle ({@link SwitchTables#apply}). The
- *       installed cache changes only when the switch committed the bundle.
+ *   <li><b>Tracked</b>: the snapshot carries the compiler's changes from {@link
+ *       DesiredFlows#baseSeq()}, and the switch is known to hold exactly that snapshot — the last
+ *       bundle this reconciler committed took it there ({@code trackedSeq}) and nothing since made
+ *       the installed view uncertain. The changes are sent as they are: no compare of the node.
+ *   <li><b>Full compare</b> in every other case: the first round of a connection and after a
+ *       failure (the switch was just read), after an audit (it re-read the switch), when snapshots
+ *       were skipped (rounds take the latest snapshot, so a burst coalesces and its base is not the
+ *       one installed), after a rejection (a flow is left out), after a port change (published
+ *       without tracked changes). {@link TableChanges#between} of the installed cache and the
+ *       desired flows.
+ * </ul>
+ *
+ * Both send a {@link TableChanges} in {@link TableChanges#bundle()} order and count in {@code
+ * sluice_reconcile_total{node,strategy=tracked|full}}. A tracked round trusts the cache, as a full
+ * round between reads does; drift behind the controller's back (a flow deleted with {@code
+ * ovs-ofctl}) is found by the {@link Auditor}, which reads the switch and repairs it.
+ *
+ * <ul>
+ *   <li>A <b>round</b> takes the current desired snapshot, computes its changes (tracked or full),
+ *       and sends them as one ordered, atomic bundle ({@link SwitchTables#apply}). The installed
+ *       cache changes only when the switch committed the bundle.
  *   <li>At most one round is in flight ({@link Phase#ROUND}); changes arriving meanwhile only mark
  *       the reconciler dirty, so a burst of events costs one more round, not one per event.
  *   <li>The first round after connecting waits for the event source's startup barrier, prepares the
@@ -98,7 +132,8 @@ public final class SwitchReconciler {
     default void realized(SwitchReconciler r, DesiredFlows desired) {}
 
     /** A committed bundle (the audit log). */
-    default void changed(SwitchReconciler r, Cause cause, TablePlan plan, DesiredFlows desired) {}
+    default void changed(
+        SwitchReconciler r, Cause cause, TableChanges plan, DesiredFlows desired) {}
 
     /** An audit ran (the audit log). */
     default void audited(SwitchReconciler r, AuditOutcome outcome) {}
@@ -155,6 +190,25 @@ public final class SwitchReconciler {
       @Nullable String lastError,
       @Nullable String lastRoundAt,
       long lastRoundMillis) {}
+
+  /** How a round computed its changes (see the class comment). */
+  enum Strategy {
+    /** The compiler's tracked changes, sent against a switch known to hold their base. */
+    TRACKED("tracked"),
+    /** A compare of the desired tables with the installed cache. */
+    FULL("full");
+
+    private final String label;
+
+    Strategy(String label) {
+      this.label = label;
+    }
+
+    /** {@code tracked} or {@code full}, the metric's tag. */
+    String label() {
+      return label;
+    }
+  }
 
   /** Why a round changed a switch, for the audit log. */
   public enum Cause {
@@ -263,14 +317,17 @@ public final class SwitchReconciler {
   private List<Flow> installedFlows = List.of();
   private List<Group> installedGroups = List.of();
   private long installedSeq = -1;
+  // The snapshot the switch is known to hold exactly (the last committed round took it there and
+  // nothing since made that uncertain), or NO_BASE: a tracked round needs it to be the base.
+  private long trackedSeq = DesiredFlows.NO_BASE;
   private final Map<Flow.Key, Flow> rejected = new HashMap<>();
   private Duration backoff;
   private @Nullable String lastError;
   private @Nullable Instant lastRoundAt;
   private long lastRoundMillis;
   private final Queue<Turn> turns = new ArrayDeque<>();
-  // The messages of the last plan in bundle order, to name rejected ones.
-  private List<Object> lastPlanOrder = List.of();
+  // The operations of the last bundle, in bundle order, to name rejected ones.
+  private List<TableOp> lastBundle = List.of();
 
   SwitchReconciler(Context ctx, String node, SwitchTables sw, Counters counters) {
     this.ctx = ctx;
@@ -443,11 +500,15 @@ public final class SwitchReconciler {
     return new InstalledCache(installedFlows, installedGroups, installedSeq);
   }
 
-  /** Takes what was read (or committed) as what the switch holds, as of {@code seq} (-1: none). */
+  /**
+   * Takes what was read (or committed) as what the switch holds, as of {@code seq} (-1: none). The
+   * next round compares in full (a committed round then marks its snapshot as tracked).
+   */
   synchronized void adopt(List<Flow> flows, List<Group> groups, long seq) {
     installedFlows = List.copyOf(flows);
     installedGroups = List.copyOf(groups);
     installedSeq = seq;
+    trackedSeq = DesiredFlows.NO_BASE;
     needsRead = false;
   }
 
@@ -471,10 +532,10 @@ public final class SwitchReconciler {
     return out;
   }
 
-  /** Sends a non-empty plan once the channel is writable; remembers its order for rejections. */
-  CompletableFuture<Void> send(TablePlan plan) {
+  /** Sends non-empty changes once the channel is writable; remembers them to name rejections. */
+  CompletableFuture<Void> send(TableChanges plan) {
     synchronized (this) {
-      lastPlanOrder = order(plan);
+      lastBundle = plan.bundle();
     }
     return sw.whenWritable().thenCompose(v -> sw.apply(plan));
   }
@@ -560,22 +621,57 @@ public final class SwitchReconciler {
         inst.groups().size());
   }
 
-  /** One planned round. */
+  /**
+   * One planned round.
+   *
+   * @param flows the desired flows it installs (without rejected ones)
+   * @param exact whether {@code flows} are all of the snapshot's (nothing left out)
+   */
   private record Round(
-      DesiredFlows desired, List<Flow> flows, TablePlan plan, long planned, boolean resync) {}
+      DesiredFlows desired,
+      List<Flow> flows,
+      boolean exact,
+      TableChanges plan,
+      Strategy strategy,
+      long planned,
+      boolean resync) {}
 
   private CompletableFuture<@Nullable Round> round(boolean resync) {
     DesiredFlows d = desired();
     if (d == null) {
       return CompletableFuture.completedFuture(null);
     }
-    List<Flow> want = withoutRejected(d.flows().flows());
-    TablePlan plan;
+    List<Flow> all = d.flows().flows();
+    List<Flow> want;
+    TableChanges plan;
+    Strategy strategy;
     synchronized (this) {
-      plan = TablePlan.between(installedFlows, installedGroups, want, d.flows().groups());
+      if (!resync
+          && rejected.isEmpty()
+          && trackedSeq != DesiredFlows.NO_BASE
+          && (d.seq() == trackedSeq || d.tracksFrom(trackedSeq))) {
+        strategy = Strategy.TRACKED;
+        want = all;
+        plan = d.seq() == trackedSeq ? TableChanges.NONE : d.changes();
+      } else {
+        strategy = Strategy.FULL;
+        want = withoutRejected(all);
+        plan = TableChanges.between(installedFlows, installedGroups, want, d.flows().groups());
+      }
     }
     long planned = System.nanoTime();
-    Round r = new Round(d, want, plan, planned, resync);
+    Round r = new Round(d, want, want.size() == all.size(), plan, strategy, planned, resync);
+    ctx.metrics().reconciled(node, strategy.label());
+    if (strategy == Strategy.TRACKED) {
+      log.debug(
+          "{}: seq {}: tracked changes from seq {} ({} mods)",
+          label,
+          d.seq(),
+          d.baseSeq(),
+          plan.size());
+    } else {
+      log.debug("{}: seq {}: full compare ({} mods)", label, d.seq(), plan.size());
+    }
     if (plan.isEmpty()) {
       return CompletableFuture.completedFuture(r);
     }
@@ -596,9 +692,12 @@ public final class SwitchReconciler {
         if (round != null) {
           if (!round.plan().isEmpty()) {
             changed = round;
-            count(round.plan(), millis);
+            count(round.plan(), millis, round.strategy().label());
           }
           adopt(round.flows(), round.desired().flows().groups(), round.desired().seq());
+          if (round.exact()) {
+            trackedSeq = round.desired().seq();
+          }
           backoff = ctx.retryMin();
           lastError = null;
           realized = round.desired();
@@ -628,8 +727,7 @@ public final class SwitchReconciler {
     }
     if (realized != null) {
       Round r = Objects.requireNonNull(round);
-      ctx.listener()
-          .acked(node, realized.seq(), start, r.planned(), acked, r.plan().flows().size());
+      ctx.listener().acked(node, realized.seq(), start, r.planned(), acked, r.plan().flowCount());
       ctx.listener().realized(this, realized);
     }
     kick();
@@ -638,18 +736,20 @@ public final class SwitchReconciler {
   /** Called with the lock held. */
   private void handleFailure(Throwable e) {
     boolean marked = false;
+    // Whatever failed, the next round compares in full.
+    trackedSeq = DesiredFlows.NO_BASE;
     if (e instanceof SwitchTables.Rejected b) {
       DesiredFlows d = desired();
-      List<Object> order = lastPlanOrder;
+      List<TableOp> bundle = lastBundle;
       for (SwitchTables.Rejection r : b.rejections()) {
         counters.rejected.incrementAndGet();
         ctx.metrics().rejected(node);
-        Object what = r.index() >= 0 && r.index() < order.size() ? order.get(r.index()) : null;
+        TableOp what = r.index() >= 0 && r.index() < bundle.size() ? bundle.get(r.index()) : null;
         String msg = String.format("%s: OVS rejected %s: %s", label, r.text(), r.error());
         log.error(msg);
         ctx.listener().error(msg);
-        if (what instanceof Flow f && d != null) {
-          rejected.put(f.key(), f);
+        if (what instanceof TableOp.FlowOp f && d != null) {
+          rejected.put(f.flow().key(), f.flow());
           marked = true;
         }
       }
@@ -686,38 +786,31 @@ public final class SwitchReconciler {
             TimeUnit.MILLISECONDS);
   }
 
-  /** Counts a committed plan (counters, metrics, the log line). Called with the lock held. */
-  void count(TablePlan plan, long millis) {
-    FlowSetDiff f = plan.flows();
-    int groups = plan.groupAdds().size() + plan.groupModifies().size() + plan.groupDeletes().size();
+  /**
+   * Counts a committed bundle (counters, metrics, the log line, which says how its changes were
+   * computed: {@code tracked}, {@code full} or {@code audit repair}). Called with the lock held.
+   */
+  void count(TableChanges plan, long millis, String how) {
+    int adds = plan.flowAdds().size();
+    int mods = plan.flowModifies().size();
+    int dels = plan.flowDeletes().size();
+    int groups = plan.groupCount();
     counters.bundles.incrementAndGet();
-    counters.flowAdds.addAndGet(f.adds().size());
-    counters.flowModifies.addAndGet(f.modifies().size());
-    counters.flowDeletes.addAndGet(f.deletes().size());
+    counters.flowAdds.addAndGet(adds);
+    counters.flowModifies.addAndGet(mods);
+    counters.flowDeletes.addAndGet(dels);
     counters.groupMods.addAndGet(groups);
-    ctx.metrics()
-        .bundle(node, f.adds().size(), f.modifies().size(), f.deletes().size(), groups, millis);
+    ctx.metrics().bundle(node, adds, mods, dels, groups, millis);
     log.info(
-        "{}: bundle {} flow-mods ({} add, {} mod, {} del){} acked in {} ms",
+        "{}: bundle {} flow-mods ({} add, {} mod, {} del){} acked in {} ms ({})",
         label,
-        f.size(),
-        f.adds().size(),
-        f.modifies().size(),
-        f.deletes().size(),
+        plan.flowCount(),
+        adds,
+        mods,
+        dels,
         groups == 0 ? "" : ", " + groups + " group-mods",
-        millis);
-  }
-
-  /** The plan's flows and groups in bundle order (as {@code TableSync.messages} sends them). */
-  static List<Object> order(TablePlan plan) {
-    List<Object> out = new ArrayList<>(plan.size());
-    out.addAll(plan.groupAdds());
-    out.addAll(plan.groupModifies());
-    out.addAll(plan.flows().deletes());
-    out.addAll(plan.flows().modifies());
-    out.addAll(plan.flows().adds());
-    out.addAll(plan.groupDeletes());
-    return out;
+        millis,
+        how);
   }
 
   static @Nullable Throwable unwrap(@Nullable Throwable t) {

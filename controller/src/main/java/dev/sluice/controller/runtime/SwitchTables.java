@@ -1,14 +1,14 @@
 package dev.sluice.controller.runtime;
 
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.southbound.tables.Installed;
-import dev.sluice.southbound.tables.TablePlan;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * What a {@link SwitchReconciler} and its {@link Auditor} need of one switch: read its tables,
- * apply a plan as one atomic bundle, and a few facts for logs and the API. {@link SessionTables}
+ * apply changes as one atomic bundle, and a few facts for logs and the API. {@link SessionTables}
  * implements it over an OpenFlow session; unit tests implement it over a map.
  */
 interface SwitchTables {
@@ -44,18 +44,17 @@ interface SwitchTables {
   CompletableFuture<Void> whenWritable();
 
   /**
-   * Sends a non-empty plan as one ordered, atomic bundle and completes when the switch committed
-   * it. Fails with {@link Rejected} when the switch refused messages of the bundle (nothing was
-   * applied), with {@link Disconnected} when the connection closed first, or with another error
-   * (timeouts).
+   * Sends non-empty changes as one atomic bundle in {@link TableChanges#bundle()} order and
+   * completes when the switch committed it. Fails with {@link Rejected} when the switch refused
+   * messages of the bundle (nothing was applied), with {@link Disconnected} when the connection
+   * closed first, or with another error (timeouts).
    */
-  CompletableFuture<Void> apply(TablePlan plan);
+  CompletableFuture<Void> apply(TableChanges changes);
 
   /**
    * The switch refused a bundle; nothing of it was applied.
    *
-   * @see SwitchReconciler#order(TablePlan) the bundle order that {@link Rejection#index()} counts
-   *     in
+   * @see TableChanges#bundle() the bundle order that {@link Rejection#index()} counts in
    */
   final class Rejected extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -75,7 +74,7 @@ interface SwitchTables {
   /**
    * One refused message of a bundle.
    *
-   * @param index its position in bundle order
+   * @param index its position in bundle order ({@link TableChanges#bundle()})
    * @param text the flow or group as the error's context shows it
    * @param error OVS's error type and code, {@code TYPE/CODE}
    */

@@ -11,17 +11,20 @@
  *       dev.sluice.controller.events.ClusterEventSink}, waiting for the verdict.
  *   <li>{@link dev.sluice.controller.runtime.StateLoop} (the {@code sluice-state} thread, sole
  *       owner of the {@link dev.sluice.compiler.compile.CompiledCluster}) applies it as a
- *       transaction: {@code CompiledCluster.apply} recompiles what the Pod touches, the loop builds
- *       the new {@link dev.sluice.controller.runtime.DesiredFlows} of every changed node, and only
- *       then commits: records the event in the {@link
- *       dev.sluice.controller.runtime.RealizationTracker}, publishes the snapshots and marks the
- *       nodes' reconcilers dirty. A rejection goes back to the event source (dead letter) and into
- *       the {@link dev.sluice.controller.runtime.ErrorRing}; a compiler exception restores the
- *       state before the event (a cold compile of the previous snapshot) and goes back as an
- *       "internal error" dead letter, nothing published.
+ *       transaction: {@code CompiledCluster.apply} recompiles what the Pod touches and returns the
+ *       tracked {@link dev.sluice.compiler.flow.TableChanges} of every changed node; the loop
+ *       builds the new {@link dev.sluice.controller.runtime.DesiredFlows} of each (flows, plus the
+ *       changes and the seq of the snapshot they start from), and only then commits: records the
+ *       event in the {@link dev.sluice.controller.runtime.RealizationTracker}, publishes the
+ *       snapshots and marks the nodes' reconcilers dirty. A rejection goes back to the event source
+ *       (dead letter) and into the {@link dev.sluice.controller.runtime.ErrorRing}; a compiler
+ *       exception restores the state before the event (a cold compile of the previous snapshot) and
+ *       goes back as an "internal error" dead letter, nothing published.
  *   <li>{@link dev.sluice.controller.runtime.SwitchReconciler} (the reconciler scheduler) of the
- *       Pod's node starts a round: the desired snapshot minus flows the switch rejected, diffed
- *       against its installed cache into a {@link dev.sluice.southbound.tables.TablePlan}, sent
+ *       Pod's node starts a round: when the switch is known to hold exactly the snapshot the
+ *       tracked changes start from, it sends those changes; otherwise (reconnect, audit, a skipped
+ *       snapshot, a rejection, a port change) it compares the desired snapshot minus flows the
+ *       switch rejected with its installed cache ({@code TableChanges.between}). Either is sent
  *       through {@link dev.sluice.controller.runtime.SwitchTables#apply} — {@link
  *       dev.sluice.controller.runtime.SessionTables} turns it into one OpenFlow bundle with {@link
  *       dev.sluice.southbound.tables.TableSync} on the {@link

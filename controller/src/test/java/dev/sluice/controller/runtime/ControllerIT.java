@@ -13,9 +13,9 @@ import dev.sluice.compiler.compile.CompilerConfig;
 import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.compile.PortSource;
 import dev.sluice.compiler.flow.Flow;
-import dev.sluice.compiler.flow.FlowSetDiff;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.controller.cli.Main;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
@@ -157,7 +157,7 @@ class ControllerIT {
   }
 
   private static int changes(Set<Flow> before, Set<Flow> after) {
-    return FlowSetDiff.between(before, after).size();
+    return TableChanges.between(before, List.of(), after, List.of()).size();
   }
 
   private JsonNode api(String path) throws Exception {

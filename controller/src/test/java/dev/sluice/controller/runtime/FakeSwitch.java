@@ -3,9 +3,10 @@ package dev.sluice.controller.runtime;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
+import dev.sluice.compiler.flow.TableOp;
 import dev.sluice.southbound.codec.FlowEntry;
 import dev.sluice.southbound.tables.Installed;
-import dev.sluice.southbound.tables.TablePlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A switch in memory for reconciler and auditor tests: tables as maps, every bundle recorded, and
- * knobs to hold a bundle, reject a flow, fail an apply or a read, or disconnect.
+ * knobs to hold a bundle, reject a flow, fail an apply or a read, or disconnect. Applies a bundle
+ * operation by operation as OVS does under OpenFlow 1.3: a strict modify of a flow that is not
+ * there changes nothing (it does not add it).
  */
 final class FakeSwitch implements SwitchTables {
   final Map<Flow.Key, Flow> flows = new LinkedHashMap<>();
   final Map<Long, Group> groups = new LinkedHashMap<>();
-  final List<TablePlan> bundles = new ArrayList<>();
+  final List<TableChanges> bundles = new ArrayList<>();
   final AtomicInteger reads = new AtomicInteger();
   final AtomicInteger prepares = new AtomicInteger();
 
@@ -93,14 +96,14 @@ final class FakeSwitch implements SwitchTables {
   }
 
   @Override
-  public CompletableFuture<Void> apply(TablePlan plan) {
+  public CompletableFuture<Void> apply(TableChanges plan) {
     CompletableFuture<Void> h = hold;
     hold = null;
     CompletableFuture<Void> gate = h == null ? CompletableFuture.completedFuture(null) : h;
     return gate.thenCompose(v -> commit(plan));
   }
 
-  private synchronized CompletableFuture<Void> commit(TablePlan plan) {
+  private synchronized CompletableFuture<Void> commit(TableChanges plan) {
     bundles.add(plan);
     if (!connected) {
       return CompletableFuture.failedFuture(new Disconnected("gone", new RuntimeException()));
@@ -108,27 +111,38 @@ final class FakeSwitch implements SwitchTables {
     if (failApplies.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("barrier timed out"));
     }
-    List<Object> order = SwitchReconciler.order(plan);
+    List<TableOp> bundle = plan.bundle();
     List<Rejection> rejected = new ArrayList<>();
-    for (int i = 0; i < order.size(); i++) {
-      if (order.get(i) instanceof Flow f && refuse.contains(f.key())) {
-        rejected.add(new Rejection(i, f.toString(), "OFPET_BAD_ACTION/OFPBAC_BAD_OUT_PORT"));
+    for (int i = 0; i < bundle.size(); i++) {
+      if (bundle.get(i) instanceof TableOp.FlowOp op && refuse.contains(op.flow().key())) {
+        rejected.add(
+            new Rejection(i, op.flow().toString(), "OFPET_BAD_ACTION/OFPBAC_BAD_OUT_PORT"));
       }
     }
     if (!rejected.isEmpty()) {
       return CompletableFuture.failedFuture(
           new Rejected("bundle failed, nothing applied", rejected, new RuntimeException()));
     }
-    plan.flows().deletes().forEach(f -> flows.remove(f.key()));
-    plan.flows().modifies().forEach(f -> flows.put(f.key(), f));
-    plan.flows().adds().forEach(f -> flows.put(f.key(), f));
-    plan.groupDeletes().forEach(g -> groups.remove(g.groupId()));
-    plan.groupModifies().forEach(g -> groups.put(g.groupId(), g));
-    plan.groupAdds().forEach(g -> groups.put(g.groupId(), g));
+    for (TableOp op : bundle) {
+      if (op instanceof TableOp.FlowOp f) {
+        Flow flow = f.flow();
+        switch (op.command()) {
+          case ADD -> flows.put(flow.key(), flow);
+          case MODIFY -> flows.computeIfPresent(flow.key(), (k, old) -> flow);
+          case DELETE -> flows.remove(flow.key());
+        }
+      } else if (op instanceof TableOp.GroupOp g) {
+        Group group = g.group();
+        switch (op.command()) {
+          case ADD, MODIFY -> groups.put(group.groupId(), group);
+          case DELETE -> groups.remove(group.groupId());
+        }
+      }
+    }
     return CompletableFuture.completedFuture(null);
   }
 
-  synchronized List<TablePlan> bundles() {
+  synchronized List<TableChanges> bundles() {
     return List.copyOf(bundles);
   }
 

@@ -2,8 +2,8 @@ package dev.sluice.controller.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Provenance;
-import dev.sluice.southbound.tables.TablePlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +24,7 @@ final class ReconcilerHarness implements AutoCloseable {
   final List<SwitchReconciler.Cause> changes = new CopyOnWriteArrayList<>();
   final List<String> errors = new CopyOnWriteArrayList<>();
   final FakeSwitch sw;
+  final ControllerMetrics metrics = new ControllerMetrics();
   final SwitchReconciler r;
 
   ReconcilerHarness(FakeSwitch sw, @Nullable DesiredFlows initial) {
@@ -38,7 +39,7 @@ final class ReconcilerHarness implements AutoCloseable {
 
           @Override
           public void changed(
-              SwitchReconciler x, SwitchReconciler.Cause cause, TablePlan plan, DesiredFlows d) {
+              SwitchReconciler x, SwitchReconciler.Cause cause, TableChanges plan, DesiredFlows d) {
             changes.add(cause);
           }
 
@@ -53,7 +54,7 @@ final class ReconcilerHarness implements AutoCloseable {
             barrier,
             n -> desired.get(),
             Provenance::empty,
-            new ControllerMetrics(),
+            metrics,
             listener,
             Duration.ofMillis(20),
             Duration.ofMillis(80));
@@ -65,6 +66,12 @@ final class ReconcilerHarness implements AutoCloseable {
   void publish(DesiredFlows d) {
     desired.set(d);
     r.markDirty();
+  }
+
+  /** Rounds planned with {@code strategy} ({@code tracked} or {@code full}). */
+  long rounds(String strategy) {
+    var c = metrics.registry().find("sluice.reconcile").tag("strategy", strategy).counter();
+    return c == null ? 0 : (long) c.count();
   }
 
   /** Converged, and the listener heard of it (it is told after the state changed). */

@@ -11,6 +11,7 @@ import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.compile.Change;
 import dev.sluice.compiler.compile.CompiledCluster;
 import dev.sluice.compiler.compile.PortSource;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.controller.events.EventPosition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -120,6 +121,33 @@ class StateLoopTest {
       assertThat(published.get(0)).contains("worker1");
       assertThat(loop.desired("worker1").seq()).isEqualTo(3);
       assertThat(loop.nodes()).containsExactly("worker1", "worker2");
+    }
+  }
+
+  @Test
+  void eachSnapshotCarriesTheCompilersChangesFromTheNodesPreviousSnapshot() {
+    try (StateLoop loop = loop()) {
+      upsert(loop, node("worker1", 1));
+      DesiredFlows first = loop.desired("worker1");
+      assertThat(first.baseSeq()).as("a node's first snapshot").isEqualTo(DesiredFlows.NO_BASE);
+      upsert(loop, node("worker2", 2));
+      assertThat(loop.desired("worker1").baseSeq()).as("its route to worker2").isEqualTo(1);
+      DesiredFlows prev = loop.desired("worker1");
+      for (String name : List.of("a", "b", "c")) {
+        upsert(loop, pod("default", name, "worker1", "10.10.1." + (10 + name.charAt(0) - 'a')));
+        DesiredFlows d = loop.desired("worker1");
+        assertThat(d.baseSeq()).isEqualTo(prev.seq());
+        assertThat(d.seq()).isGreaterThan(prev.seq());
+        assertThat(d.changes())
+            .isEqualTo(
+                TableChanges.between(
+                    prev.flows().flows(),
+                    prev.flows().groups(),
+                    d.flows().flows(),
+                    d.flows().groups()));
+        assertThat(d.changes().isEmpty()).isFalse();
+        prev = d;
+      }
     }
   }
 }

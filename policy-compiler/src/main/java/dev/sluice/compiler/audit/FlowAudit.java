@@ -1,8 +1,8 @@
 package dev.sluice.compiler.audit;
 
 import dev.sluice.compiler.flow.Flow;
-import dev.sluice.compiler.flow.FlowSetDiff;
 import dev.sluice.compiler.flow.Group;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Cookie;
 import dev.sluice.compiler.pipeline.Provenance;
 import java.util.ArrayList;
@@ -27,20 +27,28 @@ public final class FlowAudit {
    */
   public static AuditReport audit(
       Collection<Flow> installed, Collection<Flow> desired, Provenance provenance) {
-    FlowSetDiff diff = FlowSetDiff.between(installed, desired);
+    TableChanges diff = TableChanges.between(installed, List.of(), desired, List.of());
     Map<Flow.Key, Flow> have = new HashMap<>();
     installed.forEach(f -> have.put(f.key(), f));
     List<Drift> drifts = new ArrayList<>();
-    for (Flow f : diff.adds()) {
-      drifts.add(
-          new Drift(Drift.Kind.MISSING, f, null, origins(f, provenance), "not on the switch"));
+    // A flow whose cookie differs is an add in the repair bundle (OVS keeps the cookie on a
+    // modify), but on the switch it is there, modified.
+    for (Flow f : diff.flowAdds()) {
+      Flow old = have.get(f.key());
+      if (old == null) {
+        drifts.add(
+            new Drift(Drift.Kind.MISSING, f, null, origins(f, provenance), "not on the switch"));
+      } else {
+        drifts.add(
+            new Drift(Drift.Kind.MODIFIED, f, old, origins(f, provenance), differences(f, old)));
+      }
     }
-    for (Flow f : diff.modifies()) {
+    for (Flow f : diff.flowModifies()) {
       Flow old = have.get(f.key());
       drifts.add(
           new Drift(Drift.Kind.MODIFIED, f, old, origins(f, provenance), differences(f, old)));
     }
-    for (Flow f : diff.deletes()) {
+    for (Flow f : diff.flowDeletes()) {
       boolean ours = isOurs(f.cookie());
       String reason =
           ours

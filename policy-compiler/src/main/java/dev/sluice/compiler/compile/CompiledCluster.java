@@ -10,6 +10,7 @@ import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Provenance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Collection;
@@ -102,15 +103,17 @@ public final class CompiledCluster {
    * The outcome of one change.
    *
    * @param compiled the new compiled state
-   * @param diffs per node whose flows changed, what changed (nodes without changes are absent)
+   * @param changes per node whose flows changed, the tracked changes that take its previous {@link
+   *     NodeFlows} to its new one (nodes without changes are absent); equal to {@link
+   *     TableChanges#between} of the two, computed from the touched flow keys only
    * @param errors rejections and warnings of the change (a rejected change leaves flows as they
    *     are)
    */
   public record Result(
-      CompiledCluster compiled, Map<String, FlowDiff> diffs, List<ManifestError> errors) {
+      CompiledCluster compiled, Map<String, TableChanges> changes, List<ManifestError> errors) {
     /** Copies. */
     public Result {
-      diffs = Collections.unmodifiableMap(new TreeMap<>(diffs));
+      changes = Collections.unmodifiableMap(new TreeMap<>(changes));
       errors = List.copyOf(errors);
     }
   }
@@ -143,9 +146,9 @@ public final class CompiledCluster {
     } else {
       throw new IllegalArgumentException("unknown change " + change);
     }
-    Map<String, FlowDiff> diffs = e.apply(r.state(), kind, ns, name);
+    Map<String, TableChanges> changes = e.apply(r.state(), kind, ns, name);
     this.engine = null;
-    return new Result(new CompiledCluster(e), diffs, r.errors());
+    return new Result(new CompiledCluster(e), changes, r.errors());
   }
 
   /**
@@ -155,9 +158,9 @@ public final class CompiledCluster {
    */
   public Result apply(ClusterState next, ObjectKind kind, String namespace, String name) {
     Engine e = live();
-    Map<String, FlowDiff> diffs = e.apply(next, kind, namespace, name);
+    Map<String, TableChanges> changes = e.apply(next, kind, namespace, name);
     this.engine = null;
-    return new Result(new CompiledCluster(e), diffs, List.of());
+    return new Result(new CompiledCluster(e), changes, List.of());
   }
 
   /**
@@ -167,9 +170,9 @@ public final class CompiledCluster {
    */
   public Result refreshPorts(String node) {
     Engine e = live();
-    Map<String, FlowDiff> diffs = e.refreshPorts(node);
+    Map<String, TableChanges> changes = e.refreshPorts(node);
     this.engine = null;
-    return new Result(new CompiledCluster(e), diffs, List.of());
+    return new Result(new CompiledCluster(e), changes, List.of());
   }
 
   private Result unchanged(List<ManifestError> errors) {
@@ -324,17 +327,17 @@ public final class CompiledCluster {
 
     // ---------------------------------------------------------------- incremental
 
-    Map<String, FlowDiff> apply(ClusterState next, ObjectKind kind, String ns, String name) {
+    Map<String, TableChanges> apply(ClusterState next, ObjectKind kind, String ns, String name) {
       ClusterState prev = state;
       state = next;
       return recompute(dependencies.changed(prev, next, kind, ns, name));
     }
 
-    Map<String, FlowDiff> refreshPorts(String node) {
+    Map<String, TableChanges> refreshPorts(String node) {
       return recompute(dependencies.portsChanged(node));
     }
 
-    private Map<String, FlowDiff> recompute(Dirty d) {
+    private Map<String, TableChanges> recompute(Dirty d) {
       for (Feature f : features) {
         f.recompute(d, flows);
       }

@@ -1,6 +1,7 @@
 package dev.sluice.compiler.compile;
 
 import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.compiler.pipeline.Table;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
@@ -31,16 +32,17 @@ import org.jspecify.annotations.Nullable;
  *  iso:ns/a  ───────┼────▶ key k1 → {pod:ns/a: f}  ─▶ k1 → f                   key → merged flow
  *  rule:ns/p/in/0 ──┤      key k2 → {rule:…/0: c0, ─▶ k2 → merge(c0, c1)       before the round
  *  rule:ns/q/in/0 ──┘                rule:…/0: c1}    (rule tables tiered when  ──▶ finish():
- *                          (per unit: its flows         a flow exceeds a         FlowDiff per node
- *                           per node, to undo)          message)
+ *                          (per unit: its flows         a flow exceeds a         TableChanges
+ *                           per node, to undo)          message)                 per node
  * </pre>
  *
  * A unit is replaced as a whole ({@link #replace}) or, for the pod-patch fast path, edited one flow
  * at a time ({@link #addFlow}, {@link #removeFlow}). Either way every key it touches is recorded
- * with its merged flow before the change; {@link #finish} re-merges only those keys and turns them
- * into each node's {@link FlowDiff} (the one place that knows the change type, so re-typing the
- * diff means changing {@link #finish} only). The sorted {@link NodeFlows} of a node is built once
- * and then patched with each diff.
+ * with its merged flow before the change; {@link #finish} re-merges only those keys and turns each
+ * node's old and new versions of them into its {@link TableChanges} ({@link TableChanges#replacing}
+ * classifies them into deletes, modifies and adds, with the cookie rule), without comparing the
+ * node's untouched flows. The sorted {@link NodeFlows} of a node is built once and then patched
+ * with each diff.
  */
 final class DesiredFlowTable {
   private final CompilerConfig config;
@@ -122,10 +124,10 @@ final class DesiredFlowTable {
    * wantDiffs}, also returns what changed per node (a cold compile does not need it: sorting a
    * million added flows was most of its cost).
    */
-  Map<String, FlowDiff> finish(boolean wantDiffs) {
+  Map<String, TableChanges> finish(boolean wantDiffs) {
     Touch touch = this.touch;
     this.touch = new Touch();
-    Map<String, FlowDiff> diffs = new TreeMap<>();
+    Map<String, TableChanges> diffs = new TreeMap<>();
     for (Map.Entry<String, Map<Flow.Key, Optional<Flow>>> e : touch.seen.entrySet()) {
       String node = e.getKey();
       NodeTable t = tables.get(node);
@@ -231,7 +233,10 @@ final class DesiredFlowTable {
       if (wantDiffs && (!added.isEmpty() || !removed.isEmpty())) {
         added.sort(BY_KEY);
         removed.sort(BY_KEY);
-        diffs.put(node, new FlowDiff(added, removed));
+        // The compiler emits no groups yet (Services are kube-proxy mode: NodeFlows.groups() is
+        // empty), so only flows are tracked. When groups come, a node's group set is small:
+        // compare the touched node's groups before and after here (TableChanges.between).
+        diffs.put(node, TableChanges.replacing(removed, added));
       }
       if (t.contrib.isEmpty()) {
         tables.remove(node);

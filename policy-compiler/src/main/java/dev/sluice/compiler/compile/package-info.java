@@ -7,7 +7,7 @@
  * with {@code apply}), its inputs ({@link dev.sluice.compiler.compile.CompilerConfig}, {@link
  * dev.sluice.compiler.compile.PortSource}, {@link dev.sluice.compiler.compile.PortMap}) and its
  * outputs ({@link dev.sluice.compiler.compile.NodeFlows} per node, {@link
- * dev.sluice.compiler.compile.FlowDiff} per changed node). Everything else is package-private.
+ * dev.sluice.compiler.flow.TableChanges} per changed node). Everything else is package-private.
  *
  * <h2>Inside</h2>
  *
@@ -22,7 +22,7 @@
  *        │  contributions per unit and node
  *        ▼
  *  DesiredFlowTable ─ merge per (table, priority, match) (FlowMerger) ─▶ NodeFlows per node
- *        └─ finish(): the keys touched since the last change ─▶ FlowDiff per node
+ *        └─ finish(): the keys touched since the last change ─▶ TableChanges per node
  * </pre>
  *
  * <h2>Adding a feature</h2>

@@ -48,17 +48,17 @@ public class IncrementalBenchmark {
     System.out.printf(
         "%n[b] %d pods: changed flows: add %d, delete %d%n",
         pods,
-        IncrementalScenario.changedFlows(add.diffs()),
-        IncrementalScenario.changedFlows(del.diffs()));
+        IncrementalScenario.changedFlows(add.changes()),
+        IncrementalScenario.changedFlows(del.changes()));
   }
 
   @Benchmark
   @OperationsPerInvocation(2)
   public void addThenDeletePod(Blackhole bh) {
     CompiledCluster.Result add = compiled.apply(scenario.add());
-    bh.consume(add.diffs());
+    bh.consume(add.changes());
     CompiledCluster.Result del = add.compiled().apply(scenario.delete());
-    bh.consume(del.diffs());
+    bh.consume(del.changes());
     compiled = del.compiled();
   }
 }

@@ -25,6 +25,6 @@ class IncrementalScalingTest {
     IncrementalScenario s = new IncrementalScenario(pods);
     CompiledCluster.Result r = s.compile().apply(s.add());
     assertThat(r.errors()).isEmpty();
-    return IncrementalScenario.changedFlows(r.diffs());
+    return IncrementalScenario.changedFlows(r.changes());
   }
 }

@@ -6,12 +6,15 @@ import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,27 +53,14 @@ class IncrementalCompileTest {
     }
     int step = 0;
     for (Change c : changes) {
-      Map<String, String> before = texts(inc);
-      Map<String, Set<Flow>> beforeFlows = flowSets(inc);
+      Map<String, NodeFlows> before = tables(inc);
       CompiledCluster.Result r = inc.apply(c);
       inc = r.compiled();
       CompiledCluster fresh = cold(inc.state(), config, ports, tinySpace);
       assertSameFlows(
           texts(inc), texts(fresh), "seed " + seed + " step " + step + ": " + describe(c));
       assertThat(inc.conjIds()).isEqualTo(fresh.conjIds());
-      // The diff turns the old flows into the new ones.
-      Map<String, Set<Flow>> after = flowSets(inc);
-      Set<String> nodes = new HashSet<>(beforeFlows.keySet());
-      nodes.addAll(after.keySet());
-      for (String n : nodes) {
-        Set<Flow> s = new HashSet<>(beforeFlows.getOrDefault(n, Set.of()));
-        FlowDiff d = r.diffs().getOrDefault(n, FlowDiff.EMPTY);
-        d.removed().forEach(s::remove);
-        s.addAll(d.added());
-        assertThat(s)
-            .as("seed %d step %d node %s diff (before: %s)", seed, step, n, before.get(n) != null)
-            .isEqualTo(after.getOrDefault(n, Set.of()));
-      }
+      assertTracked(before, r, "seed " + seed + " step " + step + ": " + describe(c));
       step++;
     }
   }
@@ -127,11 +117,40 @@ class IncrementalCompileTest {
     return m;
   }
 
-  private static Map<String, Set<Flow>> flowSets(CompiledCluster c) {
-    Map<String, Set<Flow>> m = new TreeMap<>();
+  /** Every node's flows and groups (take it before {@code apply}: that spends the instance). */
+  static Map<String, NodeFlows> tables(CompiledCluster c) {
+    Map<String, NodeFlows> m = new TreeMap<>();
     for (String n : c.nodes()) {
-      m.put(n, new HashSet<>(c.flows(n).flows()));
+      m.put(n, c.flows(n));
     }
     return m;
+  }
+
+  /**
+   * The tracked changes of {@code r} equal, as values, the full compare of every node's tables
+   * before and after it ({@link TableChanges#between}), and sent to a switch holding the old flows
+   * they leave exactly the new ones.
+   */
+  static void assertTracked(Map<String, NodeFlows> before, CompiledCluster.Result r, String what) {
+    Map<String, NodeFlows> after = tables(r.compiled());
+    Set<String> nodes = new TreeSet<>(before.keySet());
+    nodes.addAll(after.keySet());
+    nodes.addAll(r.changes().keySet());
+    for (String n : nodes) {
+      NodeFlows b = before.getOrDefault(n, new NodeFlows(n, List.of(), List.of()));
+      NodeFlows a = after.getOrDefault(n, new NodeFlows(n, List.of(), List.of()));
+      TableChanges tracked = r.changes().getOrDefault(n, TableChanges.NONE);
+      assertThat(tracked)
+          .as("%s: tracked changes of node %s", what, n)
+          .isEqualTo(TableChanges.between(b.flows(), b.groups(), a.flows(), a.groups()));
+      Map<Flow.Key, Flow> sw = new HashMap<>();
+      b.flows().forEach(f -> sw.put(f.key(), f));
+      tracked.flowDeletes().forEach(f -> assertThat(sw.remove(f.key())).isEqualTo(f));
+      tracked.flowModifies().forEach(f -> assertThat(sw.put(f.key(), f)).isNotNull());
+      tracked.flowAdds().forEach(f -> sw.put(f.key(), f));
+      assertThat(new HashSet<>(sw.values()))
+          .as("%s: node %s after its changes", what, n)
+          .isEqualTo(new HashSet<>(a.flows()));
+    }
   }
 }

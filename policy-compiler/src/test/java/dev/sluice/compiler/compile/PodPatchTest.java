@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.Derivations;
 import dev.sluice.compiler.cluster.ObjectKind;
-import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.pipeline.Marks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,21 +67,12 @@ class PodPatchTest {
           rnd.nextInt(5) == 0
               ? Change.delete(ObjectKind.POD, RandomCluster.NAMESPACES[i % 3], "q" + i)
               : Change.upsert(pod(rnd, i));
-      Map<String, Set<Flow>> before = flowSets(inc);
+      Map<String, NodeFlows> before = IncrementalCompileTest.tables(inc);
       CompiledCluster.Result r = inc.apply(c);
       inc = r.compiled();
       String what = "seed " + seed + " step " + step + ": " + IncrementalCompileTest.describe(c);
       assertSame(inc, config, ports, what);
-      Map<String, Set<Flow>> after = flowSets(inc);
-      Set<String> nodes = new HashSet<>(before.keySet());
-      nodes.addAll(after.keySet());
-      for (String n : nodes) {
-        Set<Flow> s = new HashSet<>(before.getOrDefault(n, Set.of()));
-        FlowDiff d = r.diffs().getOrDefault(n, FlowDiff.EMPTY);
-        d.removed().forEach(s::remove);
-        s.addAll(d.added());
-        assertThat(s).as("%s: diff on %s", what, n).isEqualTo(after.getOrDefault(n, Set.of()));
-      }
+      IncrementalCompileTest.assertTracked(before, r, what);
     }
     assertThat(inc.patchedRules()).as("rules patched, not replanned").isGreaterThan(patchedBefore);
   }
@@ -145,13 +133,5 @@ class PodPatchTest {
                 List.of(map("name", "c", "image", "x", "ports", ports))),
             "status",
             map("phase", "Running", "podIP", "10.1." + node + "." + (10 + i))));
-  }
-
-  private static Map<String, Set<Flow>> flowSets(CompiledCluster c) {
-    Map<String, Set<Flow>> m = new TreeMap<>();
-    for (String n : c.nodes()) {
-      m.put(n, new HashSet<>(c.flows(n).flows()));
-    }
-    return m;
   }
 }

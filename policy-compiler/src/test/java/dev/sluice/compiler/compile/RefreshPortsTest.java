@@ -6,6 +6,7 @@ import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestReader;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.flow.Flow;
+import dev.sluice.compiler.flow.TableChanges;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,11 +56,17 @@ class RefreshPortsTest {
             state, CompilerConfig.defaults(), PortSource.explicit(Map.of("worker1", w1)));
     assertThat(r.compiled().flows("worker1")).isEqualTo(cold.flows("worker1"));
     assertThat(r.compiled().flows("worker2").flows()).isEqualTo(worker2);
-    FlowDiff d = r.diffs().get("worker1");
-    HashSet<Flow> replay = new HashSet<>(before);
-    d.removed().forEach(replay::remove);
-    replay.addAll(d.added());
-    assertThat(replay).isEqualTo(new HashSet<>(cold.flows("worker1").flows()));
-    assertThat(r.compiled().refreshPorts("worker1").diffs()).isEmpty();
+    TableChanges d = r.changes().get("worker1");
+    HashMap<Flow.Key, Flow> replay = new HashMap<>();
+    before.forEach(f -> replay.put(f.key(), f));
+    d.flowDeletes().forEach(f -> replay.remove(f.key()));
+    d.flowModifies().forEach(f -> replay.put(f.key(), f));
+    d.flowAdds().forEach(f -> replay.put(f.key(), f));
+    assertThat(new HashSet<>(replay.values()))
+        .isEqualTo(new HashSet<>(cold.flows("worker1").flows()));
+    assertThat(d)
+        .isEqualTo(
+            TableChanges.between(before, List.of(), cold.flows("worker1").flows(), List.of()));
+    assertThat(r.compiled().refreshPorts("worker1").changes()).isEmpty();
   }
 }

@@ -4,6 +4,8 @@ import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
+import dev.sluice.compiler.flow.TableOp;
 import dev.sluice.southbound.channel.BundleResult;
 import dev.sluice.southbound.channel.OpenFlowErrorException;
 import dev.sluice.southbound.channel.OutgoingMessage;
@@ -28,9 +30,10 @@ import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a switch's tables and applies a {@link TablePlan} to it as one atomic, ordered bundle.
+ * Reads a switch's tables and applies {@link TableChanges} to it as one atomic, ordered bundle.
  *
- * <p>The plan is computed by the caller between {@link #read} and {@link #apply}; the switch's
+ * <p>The changes are computed by the caller between {@link #read} and {@link #apply} (the full
+ * compare, {@link TableChanges#between}) or come from the compiler (tracked changes); the switch's
  * tables change only when the whole bundle is accepted (OVS discards a bundle whose connection
  * drops before the commit), so a switch never passes through a half-written pipeline.
  */
@@ -69,28 +72,51 @@ public final class TableSync {
   }
 
   /**
-   * Sends the plan as one bundle (nothing when it is empty) and completes when the switch has
+   * Sends the changes as one bundle (nothing when they are empty) and completes when the switch has
    * committed it. Fails with the switch's error for the first rejected message, whose context is
    * the flow or group in {@code ovs-ofctl} text.
    */
   public static CompletableFuture<@Nullable BundleResult> apply(
-      SwitchSession session, TablePlan plan) {
-    if (plan.isEmpty()) {
+      SwitchSession session, TableChanges changes) {
+    if (changes.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return session.bundle(messages(plan, names(session.ports())));
+    return session.bundle(messages(changes, names(session.ports())));
   }
 
-  /** The plan's messages in bundle order. */
-  public static List<OutgoingMessage> messages(TablePlan plan, PortNames names) {
-    List<OutgoingMessage> out = new ArrayList<>(plan.size());
-    plan.groupAdds().forEach(g -> out.add(groupMod(GroupMod.add(g), names)));
-    plan.groupModifies().forEach(g -> out.add(groupMod(GroupMod.modify(g), names)));
-    plan.flows().deletes().forEach(f -> out.add(flowMod(FlowMod.deleteStrict(f), names)));
-    plan.flows().modifies().forEach(f -> out.add(flowMod(FlowMod.modifyStrict(f), names)));
-    plan.flows().adds().forEach(f -> out.add(flowMod(FlowMod.add(f), names)));
-    plan.groupDeletes().forEach(g -> out.add(groupMod(GroupMod.delete(g), names)));
+  /**
+   * The messages of the changes, one per {@link TableChanges#bundle()} operation and in its order
+   * (a rejection's index counts in that list).
+   */
+  public static List<OutgoingMessage> messages(TableChanges changes, PortNames names) {
+    List<TableOp> ops = changes.bundle();
+    List<OutgoingMessage> out = new ArrayList<>(ops.size());
+    for (TableOp op : ops) {
+      out.add(message(op, names));
+    }
     return out;
+  }
+
+  /** One operation as its flow-mod or group-mod. */
+  static OutgoingMessage message(TableOp op, PortNames names) {
+    if (op instanceof TableOp.FlowOp f) {
+      Flow flow = f.flow();
+      FlowMod mod =
+          switch (op.command()) {
+            case ADD -> FlowMod.add(flow);
+            case MODIFY -> FlowMod.modifyStrict(flow);
+            case DELETE -> FlowMod.deleteStrict(flow);
+          };
+      return flowMod(mod, names);
+    }
+    Group g = ((TableOp.GroupOp) op).group();
+    GroupMod mod =
+        switch (op.command()) {
+          case ADD -> GroupMod.add(g);
+          case MODIFY -> GroupMod.modify(g);
+          case DELETE -> GroupMod.delete(g);
+        };
+    return groupMod(mod, names);
   }
 
   /** Port names of a switch for flow text, as {@code ovs-ofctl} resolves them. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.compiler.flow.TableChanges;
 import dev.sluice.southbound.channel.BundleFailedException;
 import dev.sluice.southbound.channel.ListenAddress;
 import dev.sluice.southbound.channel.OpenFlowServer;
@@ -101,9 +102,9 @@ class TableSyncIT {
         Files.readString(FLOWS.resolve(file)), TableSync.names(s.ports()), true);
   }
 
-  private static TablePlan sync(SwitchSession s, List<Flow> desired) throws Exception {
+  private static TableChanges sync(SwitchSession s, List<Flow> desired) throws Exception {
     Installed installed = TableSync.read(s).get(30, TimeUnit.SECONDS);
-    TablePlan plan = TablePlan.between(installed, desired, List.of());
+    TableChanges plan = installed.changesTo(desired, List.of());
     TableSync.apply(s, plan).get(30, TimeUnit.SECONDS);
     return plan;
   }
