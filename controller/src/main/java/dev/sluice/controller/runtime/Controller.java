@@ -392,7 +392,7 @@ public final class Controller implements AutoCloseable {
   }
 
   /** Recent errors: dead-letter-worthy rejections, switch rejections, failed rounds. */
-  public List<Map<String, Object>> errors() {
+  public List<dev.sluice.controller.api.ControllerError> errors() {
     return errors.list();
   }
 
