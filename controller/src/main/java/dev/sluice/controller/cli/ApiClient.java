@@ -1,7 +1,5 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.controller.api.ApiError;
 import dev.sluice.controller.api.ApiJson;
 import java.io.IOException;
@@ -13,23 +11,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small client of the controller's HTTP API ({@code sluice status}, {@code apply --wait}, {@code
- * flows}, {@code audit}, {@code trace}, {@code policy why}).
+ * flows}, {@code audit}, {@code trace}, {@code policy why}). Every answer is read into the API's
+ * record for it through {@link ApiJson}, as the server wrote it, so a field the client expects and
+ * the server does not send (or the reverse) is an error naming the field, never a silent 0.
  */
 final class ApiClient {
   private final String base;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ObjectMapper json = new ObjectMapper();
 
   ApiClient(String hostPort) {
     this.base = "http://" + hostPort;
-  }
-
-  JsonNode get(String path) throws IOException, InterruptedException {
-    return json.readTree(getBody(path));
   }
 
   /**
@@ -59,12 +55,16 @@ final class ApiClient {
     return r.body();
   }
 
-  /** POSTs {@code body} as JSON (or nothing when null) and returns the JSON answer. */
-  JsonNode post(String path, Object body) throws IOException, InterruptedException {
+  /**
+   * POSTs {@code body} (an API record, or nothing when null) as JSON and decodes the answer into
+   * {@code type}, as {@link #get(String, Class)} does.
+   */
+  <T> T post(String path, @Nullable Object body, Class<T> type)
+      throws IOException, InterruptedException {
     HttpRequest.BodyPublisher p =
         body == null
             ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body));
+            : HttpRequest.BodyPublishers.ofString(ApiJson.mapper().writeValueAsString(body));
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(base + path))
@@ -76,7 +76,7 @@ final class ApiClient {
     if (r.statusCode() != 200) {
       throw new IOException(message("POST", path, r));
     }
-    return json.readTree(r.body());
+    return ApiJson.read(r.body(), type);
   }
 
   /** The API's error text, or the HTTP status. */
@@ -89,14 +89,9 @@ final class ApiClient {
     return method + " " + base + path + ": HTTP " + r.statusCode() + ": " + r.body();
   }
 
-  /** Pretty JSON of an API record, as the API writes it. */
+  /** Pretty JSON of an API record, as the API writes it (what {@code --json} prints). */
   String pretty(Object value) {
     return ApiJson.pretty(value);
-  }
-
-  /** Pretty JSON for {@code --json}. */
-  String pretty(JsonNode n) throws IOException {
-    return json.writerWithDefaultPrettyPrinter().writeValueAsString(n);
   }
 
   static String encode(String s) {

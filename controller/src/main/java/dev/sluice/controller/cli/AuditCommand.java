@@ -1,6 +1,12 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.controller.api.AuditResult;
+import dev.sluice.controller.api.AuditRun;
+import dev.sluice.controller.api.AuditSkipped;
+import dev.sluice.controller.api.FlowDrift;
+import dev.sluice.controller.api.FlowOrigin;
+import dev.sluice.controller.api.GroupDriftEntry;
+import dev.sluice.controller.api.SwitchAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -41,84 +47,71 @@ final class AuditCommand implements Callable<Integer> {
       path.append("&node=").append(ApiClient.encode(node));
     }
     ApiClient c = api.client();
-    JsonNode r;
+    AuditRun r;
     try {
-      r = c.post(path.toString(), null);
+      r = c.post(path.toString(), null, AuditRun.class);
     } catch (IOException e) {
       err.println("sluice audit: " + Errors.describe(e));
       err.flush();
       return 2;
     }
-    boolean drift = false;
-    for (JsonNode s : r.path("switches")) {
-      String st = s.path("status").asText();
-      drift |= st.equals("drift") || st.equals("repaired");
-    }
+    boolean drift = r.switches().stream().anyMatch(SwitchAudit::drift);
     if (api.json) {
       out.println(c.pretty(r));
       out.flush();
       return drift ? 1 : 0;
     }
-    for (JsonNode s : r.path("switches")) {
+    for (SwitchAudit s : r.switches()) {
       print(out, s);
     }
-    if (r.path("switches").isEmpty()) {
+    if (r.switches().isEmpty()) {
       out.println("no switch connected");
     }
     out.flush();
     return drift ? 1 : 0;
   }
 
-  private static void print(PrintWriter out, JsonNode s) {
+  private static void print(PrintWriter out, SwitchAudit a) {
     String head =
-        String.format(
-            "switch %s dpid=%s node %s: ",
-            s.path("bridge").asText(), s.path("datapathId").asText(), s.path("node").asText());
-    String status = s.path("status").asText();
-    if (status.equals("skipped")) {
-      out.println(head + "not audited: " + s.path("skipped").asText());
+        String.format("switch %s dpid=%s node %s: ", a.bridge(), a.datapathId(), a.node());
+    if (a instanceof AuditSkipped s) {
+      out.println(head + "not audited: " + s.skipped());
       return;
     }
-    int missing = s.path("missing").asInt();
-    int modified = s.path("modified").asInt();
-    int extraneous = s.path("extraneous").asInt();
+    AuditResult s = (AuditResult) a;
     out.printf(
         "%s%s — %d flows installed, %d desired: %d missing, %d modified, %d extraneous%s%n",
         head,
-        status.equals("clean") ? "clean" : "DRIFT",
-        s.path("flowsInstalled").asInt(),
-        s.path("flowsDesired").asInt(),
-        missing,
-        modified,
-        extraneous,
-        s.path("repaired").asBoolean()
-            ? " — repaired in one bundle (" + s.path("repairChanges").asInt() + " changes)"
-            : "");
-    if (s.path("drifts").isEmpty() && s.path("groupDrifts").isEmpty()) {
+        s.status().equals("clean") ? "clean" : "DRIFT",
+        s.flowsInstalled(),
+        s.flowsDesired(),
+        s.missing(),
+        s.modified(),
+        s.extraneous(),
+        s.repaired() ? " — repaired in one bundle (" + s.repairChanges() + " changes)" : "");
+    if (s.drifts().isEmpty() && s.groupDrifts().isEmpty()) {
       return;
     }
     out.printf("  %-10s %-5s %s%n", "KIND", "TABLE", "FLOW / PROVENANCE");
-    for (JsonNode d : s.path("drifts")) {
-      String kind = d.path("kind").asText();
-      String table = d.path("table").asText();
-      if (kind.equals("modified")) {
-        out.printf("  %-10s %-5s want: %s%n", kind, table, d.path("want").asText());
-        out.printf("  %-16s have: %s%n", "", d.path("have").asText());
+    for (FlowDrift d : s.drifts()) {
+      String kind = d.kind();
+      if (d.want() != null && d.have() != null) {
+        out.printf("  %-10s %-5s want: %s%n", kind, d.table(), d.want());
+        out.printf("  %-16s have: %s%n", "", d.have());
       } else {
-        out.printf("  %-10s %-5s %s%n", kind, table, d.path("flow").asText());
+        out.printf("  %-10s %-5s %s%n", kind, d.table(), d.flow());
       }
-      out.printf("  %-16s why:  %s%n", "", d.path("reason").asText());
-      for (JsonNode o : d.path("origins")) {
-        out.printf("  %-16s from: %s%n", "", o.path("text").asText());
+      out.printf("  %-16s why:  %s%n", "", d.reason());
+      for (FlowOrigin o : d.origins()) {
+        out.printf("  %-16s from: %s%n", "", o.text());
       }
     }
-    for (JsonNode g : s.path("groupDrifts")) {
-      String kind = g.path("kind").asText();
-      if (g.has("want")) {
-        out.printf("  %-10s %-5s want: %s%n", kind, "group", g.path("want").asText());
+    for (GroupDriftEntry g : s.groupDrifts()) {
+      if (g.want() != null) {
+        out.printf("  %-10s %-5s want: %s%n", g.kind(), "group", g.want());
       }
-      if (g.has("have")) {
-        out.printf("  %-10s %-5s have: %s%n", kind, "group", g.path("have").asText());
+      if (g.have() != null) {
+        out.printf("  %-10s %-5s have: %s%n", g.kind(), "group", g.have());
       }
     }
   }

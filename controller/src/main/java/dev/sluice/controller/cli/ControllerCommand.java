@@ -125,7 +125,7 @@ final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     ControllerConfig config = config();
-    Path auditDir = config.auditLog().toAbsolutePath().getParent();
+    Path auditDir = config.audit().log().toAbsolutePath().getParent();
     if (auditDir != null) {
       Files.createDirectories(auditDir);
     }
@@ -141,7 +141,7 @@ final class ControllerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     err.printf(
         "sluice controller: openflow %s, audit log %s, api http://%s%n",
-        c.openflowAddresses(), config.auditLog().toAbsolutePath(), c.apiAddress());
+        c.openflowAddresses(), config.audit().log().toAbsolutePath(), c.apiAddress());
     err.flush();
     try {
       c.terminated().join();

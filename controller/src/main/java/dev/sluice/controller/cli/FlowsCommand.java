@@ -1,6 +1,8 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.controller.api.FlowEntry;
+import dev.sluice.controller.api.FlowOrigin;
+import dev.sluice.controller.api.FlowsView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -80,9 +82,9 @@ final class FlowsCommand implements Callable<Integer> {
       add(path, "table", String.valueOf(table));
     }
     ApiClient c = api.client();
-    JsonNode r;
+    FlowsView r;
     try {
-      r = c.get(path.toString());
+      r = c.get(path.toString(), FlowsView.class);
     } catch (IOException e) {
       err.println("sluice flows: " + Errors.describe(e));
       err.flush();
@@ -93,18 +95,11 @@ final class FlowsCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    out.printf(
-        "node %s, %s flows: %d of %d shown%n",
-        node, v, r.path("count").asInt(), r.path("total").asInt());
+    out.printf("node %s, %s flows: %d of %d shown%n", node, v, r.count(), r.total());
     out.printf("%-5s %-5s %-18s %s%n", "TABLE", "PRIO", "COOKIE", "FLOW / PROVENANCE");
-    for (JsonNode e : r.path("entries")) {
-      out.printf(
-          "%-5d %-5d %-18s %s%n",
-          e.path("table").asInt(),
-          e.path("priority").asInt(),
-          e.path("cookie").asText(),
-          e.path("flow").asText());
-      for (String o : origins(e.path("origins"))) {
+    for (FlowEntry e : r.entries()) {
+      out.printf("%-5d %-5d %-18s %s%n", e.table(), e.priority(), e.cookie(), e.flow());
+      for (String o : origins(e.origins())) {
         out.printf("%-30s ← %s%n", "", o);
       }
     }
@@ -119,9 +114,9 @@ final class FlowsCommand implements Callable<Integer> {
   }
 
   /** The {@code text} of each origin, or "not Sluice's / unknown" when there is none. */
-  static List<String> origins(JsonNode origins) {
+  static List<String> origins(List<FlowOrigin> origins) {
     List<String> out = new ArrayList<>();
-    origins.forEach(o -> out.add(o.path("text").asText()));
+    origins.forEach(o -> out.add(o.text()));
     if (out.isEmpty()) {
       out.add("(no known object: foreign cookie, or an object Sluice no longer has)");
     }

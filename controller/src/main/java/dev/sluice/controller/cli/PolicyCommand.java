@@ -1,6 +1,7 @@
 package dev.sluice.controller.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.controller.api.PolicyWhyView;
+import dev.sluice.controller.api.TraceView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -55,7 +56,7 @@ final class PolicyCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       ApiClient c = api.client();
-      JsonNode r;
+      PolicyWhyView r;
       try {
         r =
             c.get(
@@ -64,26 +65,27 @@ final class PolicyCommand implements Runnable {
                     + "&to="
                     + ApiClient.encode(to)
                     + "&port="
-                    + ApiClient.encode(port));
+                    + ApiClient.encode(port),
+                PolicyWhyView.class);
       } catch (IOException e) {
         err.println("sluice policy why: " + Errors.describe(e));
         err.flush();
         return 2;
       }
-      boolean allowed = r.path("allowed").asBoolean();
+      boolean allowed = r.allowed();
       if (api.json) {
         out.println(c.pretty(r));
         out.flush();
         return allowed ? 0 : 1;
       }
-      for (JsonNode l : r.path("summary")) {
-        out.println(l.asText());
+      for (String l : r.summary()) {
+        out.println(l);
       }
       out.println();
       out.println("walk:");
-      for (JsonNode h : r.path("walk")) {
-        out.println("node " + h.path("node").asText() + ":");
-        for (String line : h.path("text").asText().split("\n")) {
+      for (TraceView h : r.walk()) {
+        out.println("node " + h.node() + ":");
+        for (String line : h.text().split("\n")) {
           out.println("  " + line);
         }
       }

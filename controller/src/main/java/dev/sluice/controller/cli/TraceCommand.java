@@ -8,6 +8,8 @@ import dev.sluice.compiler.sim.CtNext;
 import dev.sluice.compiler.sim.Microflow;
 import dev.sluice.compiler.sim.Simulator;
 import dev.sluice.compiler.sim.Trace;
+import dev.sluice.controller.api.TraceRequest;
+import dev.sluice.controller.api.TraceView;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -100,15 +102,12 @@ final class TraceCommand implements Callable<Integer> {
   }
 
   private int online(PrintWriter out, PrintWriter err) throws Exception {
-    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("node", node);
-    body.put("microflow", microflow);
-    body.put("ctNext", ctNext);
-    body.put("view", installed ? "installed" : "desired");
+    TraceRequest body =
+        new TraceRequest(node, microflow, ctNext, installed ? "installed" : "desired");
     ApiClient c = api.client();
-    com.fasterxml.jackson.databind.JsonNode r;
+    TraceView r;
     try {
-      r = c.post("/api/v1/trace", body);
+      r = c.post("/api/v1/trace", body, TraceView.class);
     } catch (java.io.IOException e) {
       err.println("sluice trace: " + Errors.describe(e));
       err.flush();
@@ -119,7 +118,7 @@ final class TraceCommand implements Callable<Integer> {
     } else {
       out.printf(
           "node %s, %s flows%n", node, installed ? "installed (read from the switch)" : "desired");
-      out.print(r.path("text").asText());
+      out.print(r.text());
     }
     out.flush();
     return 0;

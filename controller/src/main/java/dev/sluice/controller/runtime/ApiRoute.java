@@ -1,5 +1,10 @@
 package dev.sluice.controller.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.compiler.cluster.ObjectKind;
+import dev.sluice.controller.api.ApiJson;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +24,50 @@ record ApiRoute(String method, String pattern, Handler handler) {
     ApiServer.Reply handle(Request request) throws java.io.IOException;
   }
 
-  /** A matched request: the path's {@code {name}} values, the query, the body. */
-  record Request(Map<String, String> path, Map<String, String> query, byte[] body) {}
+  /**
+   * A matched request: the path's {@code {name}} values, the query, the body. Its accessors parse
+   * parameters once, here at the boundary: a bad value is a 400 naming the parameter.
+   */
+  record Request(Map<String, String> path, Map<String, String> query, byte[] body) {
+    /**
+     * The object named by query parameter {@code param}, {@code NS/NAME} or {@code NAME} (in
+     * namespace {@code default}, as {@code kubectl} reads it); empty when the parameter is missing
+     * or empty.
+     */
+    Optional<ObjectKey> objectKey(String param, ObjectKind kind) {
+      String v = query.get(param);
+      if (v == null || v.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(parseObjectKey(param, kind, v));
+    }
+
+    /** The body as the API record {@code type}; a bad body is a 400 naming the field. */
+    <T> T body(Class<T> type, String what) {
+      try {
+        return ApiJson.mapper().readValue(body, type);
+      } catch (JsonProcessingException e) {
+        throw ApiException.badRequest(what + ": bad body: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw ApiException.badRequest(what + ": bad body: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * {@code NS/NAME} or {@code NAME} (namespace {@code default}) as a {@code kind} key, or a 400.
+   */
+  static ObjectKey parseObjectKey(String param, ObjectKind kind, String value) {
+    int slash = value.indexOf('/');
+    String ns = slash < 0 ? "default" : value.substring(0, slash);
+    String name = slash < 0 ? value : value.substring(slash + 1);
+    try {
+      return new ObjectKey(kind, ns, name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          param + ": expected NAMESPACE/NAME of a " + kind.apiKind() + ", got '" + value + "'");
+    }
+  }
 
   /** Checks the pattern. */
   ApiRoute {

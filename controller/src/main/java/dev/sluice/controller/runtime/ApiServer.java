@@ -1,12 +1,12 @@
 package dev.sluice.controller.runtime;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.compiler.audit.AuditReport;
+import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.compiler.cluster.PodInfo;
 import dev.sluice.compiler.cluster.Protocol;
-import dev.sluice.compiler.compile.CompiledCluster;
 import dev.sluice.compiler.explain.ClusterTrace;
 import dev.sluice.compiler.explain.PolicyWhy;
 import dev.sluice.compiler.explain.TraceProvenance;
@@ -21,12 +21,24 @@ import dev.sluice.compiler.sim.Simulator;
 import dev.sluice.compiler.sim.Trace;
 import dev.sluice.controller.api.ApiError;
 import dev.sluice.controller.api.ApiJson;
+import dev.sluice.controller.api.AuditResult;
+import dev.sluice.controller.api.AuditRun;
+import dev.sluice.controller.api.AuditSkipped;
+import dev.sluice.controller.api.ErrorsView;
+import dev.sluice.controller.api.FlowsView;
+import dev.sluice.controller.api.LastAudits;
 import dev.sluice.controller.api.NodeView;
-import dev.sluice.controller.api.PolicyRealization;
+import dev.sluice.controller.api.PolicyWhyView;
 import dev.sluice.controller.api.PositionError;
 import dev.sluice.controller.api.PositionRealization;
 import dev.sluice.controller.api.PositionStatus;
 import dev.sluice.controller.api.RealizationView;
+import dev.sluice.controller.api.SwitchAudit;
+import dev.sluice.controller.api.SwitchStatus;
+import dev.sluice.controller.api.SwitchView;
+import dev.sluice.controller.api.TraceRequest;
+import dev.sluice.controller.api.TraceStep;
+import dev.sluice.controller.api.TraceView;
 import dev.sluice.southbound.channel.SwitchSession;
 import dev.sluice.southbound.tables.Installed;
 import java.io.IOException;
@@ -47,7 +59,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's HTTP API (JSON; localhost by default), for the CLI and for people.
+ * The controller's HTTP API (JSON; localhost by default), for the CLI and for people. Every answer
+ * is a record of {@code dev.sluice.controller.api} (the CLI reads the same records), every failure
+ * an {@link ApiException} answered as {@link ApiError}; the routes are one table, {@link #routes}.
  *
  * <pre>
  * GET /healthz                                   "ok" while the event source runs
@@ -143,10 +157,7 @@ final class ApiServer implements AutoCloseable {
             "/api/v1/nodes/{node}/flows",
             r ->
                 Reply.json(
-                    flows(
-                        r.path().get("node"),
-                        r.query().getOrDefault("view", "desired"),
-                        r.query()))),
+                    flows(r.path().get("node"), r.query().getOrDefault("view", "desired"), r))),
         new ApiRoute("GET", "/api/v1/audit", r -> Reply.json(lastAudits())),
         new ApiRoute(
             "POST",
@@ -156,12 +167,13 @@ final class ApiServer implements AutoCloseable {
                     audit(
                         Optional.ofNullable(r.query().get("node")),
                         "true".equals(r.query().get("repair"))))),
-        new ApiRoute("POST", "/api/v1/trace", r -> Reply.json(trace(traceBody(r.body())))),
-        new ApiRoute("GET", "/api/v1/policy/why", r -> Reply.json(why(r.query()))),
+        new ApiRoute(
+            "POST", "/api/v1/trace", r -> Reply.json(trace(r.body(TraceRequest.class, "trace")))),
+        new ApiRoute("GET", "/api/v1/policy/why", r -> Reply.json(why(r))),
         new ApiRoute(
             "GET", "/api/v1/realization", r -> Reply.json(realization(r.query().get("position")))),
         new ApiRoute(
-            "GET", "/api/v1/errors", r -> Reply.json(Map.of("errors", controller.errors()))));
+            "GET", "/api/v1/errors", r -> Reply.json(new ErrorsView(controller.errors()))));
   }
 
   private Reply healthz() {
@@ -202,39 +214,58 @@ final class ApiServer implements AutoCloseable {
     return new Reply(status, "application/json", ApiJson.pretty(new ApiError(message)) + "\n");
   }
 
-  private static Map<String, Object> traceBody(byte[] body) {
-    try {
-      return ApiJson.mapper().readValue(body, new TypeReference<Map<String, Object>>() {});
-    } catch (IOException e) {
-      throw ApiException.badRequest("trace: the body is not a JSON object: " + e.getMessage());
-    }
-  }
-
-  private List<Map<String, Object>> switches() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private List<SwitchView> switches() {
+    List<SwitchView> out = new ArrayList<>();
     for (SwitchSession s : controller.sessions()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("datapathId", s.datapathIdString());
-      m.put("remoteAddress", s.remoteAddress());
-      m.put("ports", s.ports().numbers());
       Optional<SwitchReconciler> r =
           controller.nodes().stream()
               .map(controller::reconciler)
               .flatMap(Optional::stream)
               .filter(x -> x.session() == s)
               .findFirst();
-      m.put("node", r.map(SwitchReconciler::node).orElse(null));
-      m.put("status", r.map(SwitchReconciler::status).orElse(null));
-      out.add(m);
+      out.add(
+          new SwitchView(
+              s.datapathIdString(),
+              s.remoteAddress(),
+              s.ports().numbers(),
+              r.map(SwitchReconciler::node).orElse(null),
+              r.map(x -> status(x.status())).orElse(null)));
     }
     return out;
+  }
+
+  private static SwitchStatus status(SwitchReconciler.Status s) {
+    return new SwitchStatus(
+        s.node(),
+        s.datapathId(),
+        s.bridge(),
+        s.remoteAddress(),
+        s.phase().name(),
+        s.flowsDesired(),
+        s.flowsInstalled(),
+        s.desiredSeq(),
+        s.installedSeq(),
+        s.rounds(),
+        s.flowMods(),
+        s.rejectedFlows(),
+        s.lastError(),
+        s.lastRoundAt(),
+        s.lastRoundMillis());
   }
 
   private List<NodeView> nodes() {
     List<NodeView> out = new ArrayList<>();
     Map<String, Long> consumed = controller.realization().consumedOffsets();
-    Map<String, Long> lag = new TreeMap<>();
-    controller.eventStats().lag().forEach((tp, l) -> lag.put(tp.toString(), l));
+    // In (topic, partition) order, as the offsets are.
+    TreeMap<RealizationTracker.Partition, Long> byPartition = new TreeMap<>();
+    controller
+        .eventStats()
+        .lag()
+        .forEach(
+            (tp, l) ->
+                byPartition.put(new RealizationTracker.Partition(tp.topic(), tp.partition()), l));
+    Map<String, Long> lag = new LinkedHashMap<>();
+    byPartition.forEach((tp, l) -> lag.put(tp.toString(), l));
     for (String n : controller.nodes()) {
       Optional<SwitchReconciler> r = controller.reconciler(n);
       SwitchReconciler.Counters c = controller.counters(n);
@@ -258,13 +289,12 @@ final class ApiServer implements AutoCloseable {
     return out;
   }
 
-  private Map<String, Object> flows(String node, String view, Map<String, String> q) {
+  private FlowsView flows(String node, String view, ApiRoute.Request q) {
     return flowsIfAny(node, view, q)
         .orElseThrow(() -> ApiException.notFound("no node '" + node + "' with that view"));
   }
 
-  private Optional<Map<String, Object>> flowsIfAny(
-      String node, String view, Map<String, String> q) {
+  private Optional<FlowsView> flowsIfAny(String node, String view, ApiRoute.Request q) {
     Optional<DesiredFlows> d = controller.desired(node);
     PortNames names = d.map(x -> x.ports().names()).orElse(PortNames.NONE);
     List<Flow> flows;
@@ -289,24 +319,34 @@ final class ApiServer implements AutoCloseable {
     Provenance prov = controller.provenance();
     java.util.function.Predicate<Flow> keep = flowFilter(q, prov);
     List<Flow> shown = flows.stream().filter(keep).toList();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("node", node);
-    m.put("view", view);
-    m.put("count", shown.size());
-    m.put("total", flows.size());
     final PortNames n = names;
-    m.put(
-        "flows",
-        shown.stream().map(f -> FlowText.formatForAdd(f, n, FlowText.Style.OPENFLOW13)).toList());
-    m.put("entries", shown.stream().map(f -> AuditJson.flow(f, n, prov)).toList());
-    return Optional.of(m);
+    return Optional.of(
+        new FlowsView(
+            node,
+            view,
+            shown.size(),
+            flows.size(),
+            shown.stream()
+                .map(f -> FlowText.formatForAdd(f, n, FlowText.Style.OPENFLOW13))
+                .toList(),
+            shown.stream().map(f -> AuditJson.flow(f, n, prov)).toList()));
   }
+
+  /** The query parameters that filter flows by the object they come from. */
+  private static final Map<String, ObjectKind> FLOW_FILTERS =
+      Map.of(
+          "pod",
+          ObjectKind.POD,
+          "policy",
+          ObjectKind.NETWORK_POLICY,
+          "service",
+          ObjectKind.SERVICE);
 
   /** {@code pod}, {@code policy}, {@code service} (NS/NAME) and {@code table} filters. */
   private static java.util.function.Predicate<Flow> flowFilter(
-      Map<String, String> q, Provenance prov) {
+      ApiRoute.Request q, Provenance prov) {
     java.util.function.Predicate<Flow> p = f -> true;
-    String table = q.get("table");
+    String table = q.query().get("table");
     if (table != null && !table.isEmpty()) {
       int t;
       try {
@@ -316,21 +356,12 @@ final class ApiServer implements AutoCloseable {
       }
       p = p.and(f -> f.table() == t);
     }
-    for (Map.Entry<String, String> kind :
-        Map.of("pod", "Pod", "policy", "NetworkPolicy", "service", "Service").entrySet()) {
-      String v = q.get(kind.getKey());
-      if (v == null || v.isEmpty()) {
-        continue;
+    for (Map.Entry<String, ObjectKind> filter : FLOW_FILTERS.entrySet()) {
+      Optional<ObjectKey> key = q.objectKey(filter.getKey(), filter.getValue());
+      if (key.isPresent()) {
+        ObjectKey k = key.get();
+        p = p.and(f -> prov.origins(f.cookie()).stream().anyMatch(o -> k.equals(o.object())));
       }
-      String key = v.contains("/") ? v : "default/" + v;
-      p =
-          p.and(
-              f ->
-                  prov.origins(f.cookie()).stream()
-                      .anyMatch(
-                          o ->
-                              o.kindText().equals(kind.getValue())
-                                  && (o.namespace() + "/" + o.name()).equals(key)));
     }
     return p;
   }
@@ -351,7 +382,7 @@ final class ApiServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- audit
 
-  private Map<String, Object> audit(Optional<String> node, boolean repair) {
+  private AuditRun audit(Optional<String> node, boolean repair) {
     List<SwitchReconciler.AuditOutcome> outcomes;
     try {
       outcomes = await(controller.audit(node, repair));
@@ -361,56 +392,53 @@ final class ApiServer implements AutoCloseable {
       }
       throw e;
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("repair", repair);
-    m.put("clean", outcomes.stream().allMatch(SwitchReconciler.AuditOutcome::clean));
-    m.put("switches", outcomes.stream().map(ApiServer::outcome).toList());
-    return m;
+    return new AuditRun(
+        repair,
+        outcomes.stream().allMatch(SwitchReconciler.AuditOutcome::clean),
+        outcomes.stream().map(ApiServer::outcome).toList());
   }
 
-  private Map<String, Object> lastAudits() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private LastAudits lastAudits() {
+    List<SwitchAudit> out = new ArrayList<>();
     for (String n : controller.nodes()) {
       controller
           .reconciler(n)
           .flatMap(SwitchReconciler::lastAudit)
           .ifPresent(o -> out.add(outcome(o)));
     }
-    return Map.of("switches", out);
+    return new LastAudits(out);
   }
 
-  static Map<String, Object> outcome(SwitchReconciler.AuditOutcome o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("node", o.node());
-    m.put("datapathId", o.datapathId());
-    m.put("bridge", o.bridge());
-    m.put("time", o.time().toString());
-    if (o.skipped() != null) {
-      m.put("status", "skipped");
-      m.put("skipped", o.skipped());
-      return m;
-    }
-    m.put("status", o.repaired() ? "repaired" : o.clean() ? "clean" : "drift");
-    m.put("repaired", o.repaired());
-    m.put("repairChanges", o.changesSent());
-    m.put("millis", o.millis());
+  static SwitchAudit outcome(SwitchReconciler.AuditOutcome o) {
+    String skipped = o.skipped();
     AuditReport r = o.report();
-    if (r != null) {
-      m.putAll(AuditJson.report(r, o.names(), o.provenance()));
+    if (skipped != null || r == null) {
+      return new AuditSkipped(
+          o.node(),
+          o.datapathId(),
+          o.bridge(),
+          o.time().toString(),
+          AuditSkipped.STATUS,
+          skipped == null ? "no report" : skipped);
     }
-    return m;
+    return AuditResult.of(
+        o.node(),
+        o.datapathId(),
+        o.bridge(),
+        o.time().toString(),
+        o.repaired(),
+        o.changesSent(),
+        o.millis(),
+        AuditJson.driftReport(r, o.names(), o.provenance()));
   }
 
   // ---------------------------------------------------------------- trace, why
 
-  private Map<String, Object> trace(Map<String, Object> body) {
-    String node = String.valueOf(body.getOrDefault("node", ""));
-    String microflow = String.valueOf(body.getOrDefault("microflow", ""));
-    String view = String.valueOf(body.getOrDefault("view", "desired"));
-    List<String> ctNext = new ArrayList<>();
-    if (body.get("ctNext") instanceof List<?> l) {
-      l.forEach(x -> ctNext.add(String.valueOf(x)));
-    }
+  private TraceView trace(TraceRequest body) {
+    String node = body.node();
+    String microflow = body.microflow();
+    String view = body.view() == null ? "desired" : body.view();
+    List<String> ctNext = body.ctNext() == null ? List.of() : body.ctNext();
     Optional<DesiredFlows> d = controller.desired(node);
     List<Flow> flows;
     List<Group> groups;
@@ -441,45 +469,45 @@ final class ApiServer implements AutoCloseable {
       throw ApiException.badRequest("microflow: " + e.getMessage());
     }
     Trace t = new Simulator(flows, groups).trace(packet, CtNext.of(ctNext.toArray(new String[0])));
-    Provenance prov = controller.provenance();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("node", node);
-    m.put("view", view);
-    m.putAll(traceJson(t, names, prov));
-    return m;
+    return traceView(node, view, t, names, controller.provenance());
   }
 
-  /** A trace as JSON: steps with provenance, the annotated text, verdict, tables, ports. */
-  static Map<String, Object> traceJson(Trace t, PortNames names, Provenance prov) {
-    Map<String, Object> m = new LinkedHashMap<>();
+  /**
+   * A trace on {@code node} ({@code view}: null in a policy-why walk): steps with provenance, the
+   * annotated text, verdict, tables, ports.
+   */
+  static TraceView traceView(
+      String node, @Nullable String view, Trace t, PortNames names, Provenance prov) {
     Trace.Report rep = t.report(names);
     List<String> notes = TraceProvenance.annotate(t, prov);
-    List<Map<String, Object>> steps = new ArrayList<>();
+    List<TraceStep> steps = new ArrayList<>();
     for (int i = 0; i < rep.steps().size(); i++) {
       Trace.StepReport s = rep.steps().get(i);
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("pass", s.pass());
-      x.put("table", s.table());
-      x.put("priority", s.priority());
-      x.put("match", s.match());
-      x.put("actions", s.actions());
-      x.put("cookie", s.cookie());
-      x.put("conjId", s.conjId());
-      x.put("note", s.note());
-      x.put("provenance", notes.get(i));
       Flow f = t.steps().get(i).flow();
-      x.put("origins", f == null ? List.of() : AuditJson.origins(f, prov));
-      steps.add(x);
+      steps.add(
+          new TraceStep(
+              s.pass(),
+              s.table(),
+              s.priority(),
+              s.match(),
+              s.actions(),
+              s.cookie(),
+              s.conjId(),
+              s.note(),
+              notes.get(i),
+              f == null ? List.of() : AuditJson.origins(f, prov)));
     }
-    m.put("microflow", rep.microflow());
-    m.put("steps", steps);
-    m.put("tables", t.tables());
-    m.put("outputPorts", t.verdict().ports());
-    m.put("outputs", rep.outputs());
-    m.put("verdict", rep.verdict());
-    m.put("kind", rep.kind());
-    m.put("text", annotatedText(t, names, notes));
-    return m;
+    return new TraceView(
+        node,
+        view,
+        rep.microflow(),
+        steps,
+        t.tables(),
+        t.verdict().ports(),
+        rep.outputs(),
+        rep.verdict(),
+        rep.kind(),
+        annotatedText(t, names, notes));
   }
 
   /** Trace.format with each step followed by its provenance line. */
@@ -509,10 +537,10 @@ final class ApiServer implements AutoCloseable {
     return sb.toString();
   }
 
-  private Map<String, Object> why(Map<String, String> q) {
-    String from = q.getOrDefault("from", "");
-    String to = q.getOrDefault("to", "");
-    String portSpec = q.getOrDefault("port", "80/TCP");
+  private PolicyWhyView why(ApiRoute.Request q) {
+    ObjectKey from = required(q, "from", ObjectKind.POD);
+    ObjectKey to = required(q, "to", ObjectKind.POD);
+    String portSpec = q.query().getOrDefault("port", "80/TCP");
     int slash = portSpec.indexOf('/');
     int port;
     Protocol protocol;
@@ -525,11 +553,11 @@ final class ApiServer implements AutoCloseable {
     }
     return controller.withCompiled(
         c -> {
-          Optional<PodInfo> src = pod(c, from);
-          Optional<PodInfo> dst = pod(c, to);
+          Optional<PodInfo> src = c.state().pod(from.namespace(), from.name());
+          Optional<PodInfo> dst = c.state().pod(to.namespace(), to.name());
           if (src.isEmpty() || dst.isEmpty()) {
             throw ApiException.badRequest(
-                "no pod '" + (src.isEmpty() ? from : to) + "' (expected NS/NAME)");
+                "no pod '" + (src.isEmpty() ? from : to).key() + "' (expected NS/NAME)");
           }
           PolicyWhy.Explanation e;
           try {
@@ -538,36 +566,33 @@ final class ApiServer implements AutoCloseable {
             throw ApiException.badRequest(String.valueOf(x.getMessage()));
           }
           Provenance prov = c.provenance();
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("from", e.from());
-          m.put("to", e.to());
-          m.put("port", e.port());
-          m.put("protocol", e.protocol().name());
-          m.put("allowed", e.allowed());
-          m.put("egressIsolatedBy", e.egressIsolatedBy());
-          m.put("ingressIsolatedBy", e.ingressIsolatedBy());
-          m.put("egressRule", e.egressRule());
-          m.put("ingressRule", e.ingressRule());
-          m.put("summary", e.summary());
-          m.put("end", e.walk().end().name().toLowerCase(java.util.Locale.ROOT));
-          List<Map<String, Object>> hops = new ArrayList<>();
+          List<TraceView> hops = new ArrayList<>();
           for (ClusterTrace.Hop h : e.walk().hops()) {
-            PortNames names = c.ports(h.node()).names();
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("node", h.node());
-            x.putAll(traceJson(h.trace(), names, prov));
-            hops.add(x);
+            hops.add(traceView(h.node(), null, h.trace(), c.ports(h.node()).names(), prov));
           }
-          m.put("walk", hops);
-          return m;
+          return new PolicyWhyView(
+              e.from(),
+              e.to(),
+              e.port(),
+              e.protocol().name(),
+              e.allowed(),
+              e.egressIsolatedBy(),
+              e.ingressIsolatedBy(),
+              e.egressRule(),
+              e.ingressRule(),
+              e.summary(),
+              e.walk().end().name().toLowerCase(java.util.Locale.ROOT),
+              hops);
         });
   }
 
-  private static Optional<PodInfo> pod(CompiledCluster c, String key) {
-    int slash = key.indexOf('/');
-    String ns = slash < 0 ? "default" : key.substring(0, slash);
-    String name = slash < 0 ? key : key.substring(slash + 1);
-    return c.state().pod(ns, name);
+  /** A required {@code NS/NAME} parameter. */
+  private static ObjectKey required(ApiRoute.Request q, String param, ObjectKind kind) {
+    return q.objectKey(param, kind)
+        .orElseThrow(
+            () ->
+                ApiException.badRequest(
+                    param + ": required, NAMESPACE/NAME of a " + kind.apiKind()));
   }
 
   private RealizationView realization(@Nullable String positions) {
@@ -576,17 +601,6 @@ final class ApiServer implements AutoCloseable {
     for (String n : controller.nodes()) {
       nodes.put(n, t.realizedOffsets(n));
     }
-    List<PolicyRealization> policies = new ArrayList<>();
-    for (Map<String, Object> p : t.policies(controller.nodes())) {
-      policies.add(
-          new PolicyRealization(
-              (String) p.get("policy"),
-              ((Number) p.get("generation")).longValue(),
-              ((java.util.Collection<?>) p.get("realizedOn"))
-                  .stream().map(String::valueOf).toList(),
-              ((Number) p.get("realizedNodes")).intValue(),
-              ((Number) p.get("totalNodes")).intValue()));
-    }
     List<PositionStatus> asked = null;
     if (positions != null && !positions.isBlank()) {
       asked = new ArrayList<>();
@@ -594,7 +608,7 @@ final class ApiServer implements AutoCloseable {
         asked.add(position(p.strip()));
       }
     }
-    return new RealizationView(t.consumedOffsets(), nodes, policies, asked);
+    return new RealizationView(t.consumedOffsets(), nodes, t.policies(controller.nodes()), asked);
   }
 
   /** {@code topic-partition@offset}: consumed? affected nodes? realized on which? */

@@ -1,5 +1,6 @@
 package dev.sluice.controller.runtime;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.compiler.audit.Attribution;
 import dev.sluice.compiler.audit.AuditReport;
 import dev.sluice.compiler.audit.Drift;
@@ -9,6 +10,13 @@ import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.compiler.pipeline.Provenance;
+import dev.sluice.controller.api.ApiJson;
+import dev.sluice.controller.api.DriftReport;
+import dev.sluice.controller.api.FlowDrift;
+import dev.sluice.controller.api.FlowEntry;
+import dev.sluice.controller.api.FlowOrigin;
+import dev.sluice.controller.api.GroupDriftEntry;
+import dev.sluice.controller.api.OriginRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Flows, drift and provenance as JSON-ready maps: one shape for the API, the CLI's {@code --json}
+ * Flows, drift and provenance as the API's records: one shape for the API, the CLI's {@code --json}
  * and the audit log. Every flow carries its {@code origins}: category, object, and for policy flows
  * the rule (direction, index, conj_id, port group, clauses) and the flow's clause.
  */
@@ -24,91 +32,89 @@ final class AuditJson {
   private AuditJson() {}
 
   /** Summary counts and every drift. */
-  static Map<String, Object> report(AuditReport r, PortNames names, Provenance provenance) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("flowsInstalled", r.installedCount());
-    m.put("flowsDesired", r.desiredCount());
-    m.put("missing", r.count(Drift.Kind.MISSING));
-    m.put("modified", r.count(Drift.Kind.MODIFIED));
-    m.put("extraneous", r.count(Drift.Kind.EXTRANEOUS));
-    List<Map<String, Object>> drifts = new ArrayList<>();
+  static DriftReport driftReport(AuditReport r, PortNames names, Provenance provenance) {
+    List<FlowDrift> drifts = new ArrayList<>();
     for (Drift d : r.drifts()) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("kind", d.kind().name().toLowerCase(Locale.ROOT));
-      x.put("reason", d.reason());
-      x.put("flow", FlowText.format(d.flow(), names));
       Flow want = d.desired();
       Flow have = d.installed();
-      if (d.kind() == Drift.Kind.MODIFIED && want != null && have != null) {
-        x.put("want", FlowText.format(want, names));
-        x.put("have", FlowText.format(have, names));
-      }
-      x.put("table", d.flow().table());
-      x.put("cookie", cookie(d.flow().cookie()));
-      x.put("ours", FlowAudit.isOurs(d.flow().cookie()));
+      boolean modified = d.kind() == Drift.Kind.MODIFIED && want != null && have != null;
       Flow attributed = want != null ? want : d.flow();
-      x.put("origins", origins(attributed, provenance));
-      drifts.add(x);
+      drifts.add(
+          new FlowDrift(
+              kind(d.kind()),
+              d.reason(),
+              FlowText.format(d.flow(), names),
+              modified ? FlowText.format(want, names) : null,
+              modified ? FlowText.format(have, names) : null,
+              d.flow().table(),
+              cookie(d.flow().cookie()),
+              FlowAudit.isOurs(d.flow().cookie()),
+              origins(attributed, provenance)));
     }
-    m.put("drifts", drifts);
-    List<Map<String, Object>> groups = new ArrayList<>();
+    List<GroupDriftEntry> groups = new ArrayList<>();
     for (GroupDrift g : r.groupDrifts()) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("kind", g.kind().name().toLowerCase(Locale.ROOT));
-      x.put("groupId", g.groupId());
-      if (g.desired() != null) {
-        x.put("want", FlowText.formatGroup(g.desired(), names));
-      }
-      if (g.installed() != null) {
-        x.put("have", FlowText.formatGroup(g.installed(), names));
-      }
-      groups.add(x);
+      groups.add(
+          new GroupDriftEntry(
+              kind(g.kind()),
+              g.groupId(),
+              g.desired() == null ? null : FlowText.formatGroup(g.desired(), names),
+              g.installed() == null ? null : FlowText.formatGroup(g.installed(), names)));
     }
-    m.put("groupDrifts", groups);
-    return m;
+    return new DriftReport(
+        r.installedCount(),
+        r.desiredCount(),
+        r.count(Drift.Kind.MISSING),
+        r.count(Drift.Kind.MODIFIED),
+        r.count(Drift.Kind.EXTRANEOUS),
+        drifts,
+        groups);
+  }
+
+  /** {@link #driftReport} as an ordered map, for the audit log's drift records. */
+  static Map<String, Object> report(AuditReport r, PortNames names, Provenance provenance) {
+    return ApiJson.mapper()
+        .convertValue(
+            driftReport(r, names, provenance),
+            new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   /** One flow with its provenance. */
-  static Map<String, Object> flow(Flow f, PortNames names, Provenance provenance) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("table", f.table());
-    m.put("priority", f.priority());
-    m.put("cookie", cookie(f.cookie()));
-    m.put("flow", FlowText.format(f, names));
-    m.put("origins", origins(f, provenance));
-    return m;
+  static FlowEntry flow(Flow f, PortNames names, Provenance provenance) {
+    return new FlowEntry(
+        f.table(),
+        f.priority(),
+        cookie(f.cookie()),
+        FlowText.format(f, names),
+        origins(f, provenance));
   }
 
   /** The attributions of a flow. */
-  static List<Map<String, Object>> origins(Flow f, Provenance provenance) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  static List<FlowOrigin> origins(Flow f, Provenance provenance) {
+    List<FlowOrigin> out = new ArrayList<>();
     for (Attribution a : Attribution.of(f, provenance)) {
       Provenance.Origin o = a.origin();
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("category", o.category().name().toLowerCase(Locale.ROOT));
-      m.put("kind", o.kindText());
-      m.put("namespace", o.namespace());
-      m.put("name", o.name());
       Provenance.RuleRef r = o.rule();
-      if (r != null) {
-        Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put("direction", r.direction());
-        rule.put("index", r.ruleIndex());
-        rule.put("conjId", r.conjId());
-        rule.put("portGroup", r.portGroup());
-        rule.put("clauses", r.clauses());
-        m.put("rule", rule);
-      }
-      if (a.clause() != null) {
-        m.put("clause", a.clause());
-      }
-      m.put("text", a.describe());
-      out.add(m);
+      out.add(
+          new FlowOrigin(
+              o.category().name().toLowerCase(Locale.ROOT),
+              o.kindText(),
+              o.namespace(),
+              o.name(),
+              r == null
+                  ? null
+                  : new OriginRule(
+                      r.direction(), r.ruleIndex(), r.conjId(), r.portGroup(), r.clauses()),
+              a.clause(),
+              a.describe()));
     }
     return out;
   }
 
   static String cookie(long c) {
     return "0x" + Long.toHexString(c);
+  }
+
+  private static String kind(Drift.Kind k) {
+    return k.name().toLowerCase(Locale.ROOT);
   }
 }

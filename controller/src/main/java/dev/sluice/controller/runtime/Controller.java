@@ -98,7 +98,9 @@ public final class Controller implements AutoCloseable {
             });
     CompilerConfig cc =
         new CompilerConfig(
-            config.cookieRound(), config.serviceCidr(), CompilerConfig.OPENFLOW_MAX_MESSAGE);
+            config.cluster().cookieRound(),
+            config.cluster().serviceCidr(),
+            CompilerConfig.OPENFLOW_MAX_MESSAGE);
     this.matcher = new SwitchMatcher(config.switches());
     this.state =
         new StateLoop(
@@ -116,8 +118,8 @@ public final class Controller implements AutoCloseable {
             state::provenance,
             metrics,
             new ReconcilerEvents(),
-            config.retryMin(),
-            config.retryMax());
+            config.retry().min(),
+            config.retry().max());
   }
 
   /**
@@ -138,23 +140,26 @@ public final class Controller implements AutoCloseable {
   private void startAll() throws Exception {
     log.info(
         "starting: openflow {}, kafka {}, group {}, api {}",
-        config.openflowListen(),
-        config.bootstrapServers(),
-        config.consumerGroup(),
-        config.apiListen());
+        config.openflow().listen(),
+        config.kafka().bootstrapServers(),
+        config.kafka().consumerGroup(),
+        config.api().listen());
     Duration timeout = Duration.ofSeconds(30);
     try (Admin admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers(),
+                config.kafka().bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 (int) timeout.toMillis()))) {
       new TopicAdmin(admin, timeout)
-          .ensureTopics(config.topics(), config.topicPartitions(), config.replicationFactor());
+          .ensureTopics(
+              config.kafka().topics(),
+              config.kafka().partitions(),
+              config.kafka().replicationFactor());
     }
     Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-realization");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -163,34 +168,37 @@ public final class Controller implements AutoCloseable {
     RealizationPublisher pub =
         new RealizationPublisher(
             new KafkaProducer<>(p),
-            config.topics().realization(),
-            config.topics().audit(),
+            config.kafka().topics().realization(),
+            config.kafka().topics().audit(),
             realization);
     publisher = pub;
     AuditLog al =
         new AuditLog(
-            config.auditLog(), config.auditLogMaxBytes(), config.auditLogFiles(), pub::audit);
+            config.audit().log(),
+            config.audit().logMaxBytes(),
+            config.audit().logFiles(),
+            pub::audit);
     auditLog = al;
     journal = new AuditJournal(al, realization);
     log.info(
         "audit: every {} ({}), log {}, topic {}",
-        config.auditInterval(),
-        config.auditMode().name().toLowerCase(java.util.Locale.ROOT),
-        config.auditLog().toAbsolutePath(),
-        config.topics().audit());
+        config.audit().interval(),
+        config.audit().mode().name().toLowerCase(java.util.Locale.ROOT),
+        config.audit().log().toAbsolutePath(),
+        config.kafka().topics().audit());
 
     SwitchListener listener = new Listener();
-    OpenFlowServer.Builder b = OpenFlowServer.builder(listener).listen(config.listenAddress());
-    config.tls().ifPresent(b::tls);
+    OpenFlowServer.Builder b = OpenFlowServer.builder(listener).listen(config.openflow().address());
+    config.openflow().tls().ifPresent(b::tls);
     server = b.start();
     log.info("openflow listening on {}", Objects.requireNonNull(server).boundAddresses());
 
-    api = ApiServer.start(this, config.apiListen());
+    api = ApiServer.start(this, config.api().listen());
 
     EventSourceConfig ec =
-        EventSourceConfig.defaults(config.bootstrapServers())
-            .withGroupId(config.consumerGroup())
-            .withTopics(config.topics());
+        EventSourceConfig.defaults(config.kafka().bootstrapServers())
+            .withGroupId(config.kafka().consumerGroup())
+            .withTopics(config.kafka().topics());
     EventSource es = new EventSource(ec, new Sink());
     events = es;
     registerMetrics(es);
@@ -209,8 +217,8 @@ public final class Controller implements AutoCloseable {
             },
             state.executor());
     es.start();
-    if (!config.auditInterval().isZero()) {
-      long every = config.auditInterval().toMillis();
+    if (!config.audit().interval().isZero()) {
+      long every = config.audit().interval().toMillis();
       scheduler.scheduleWithFixedDelay(this::periodicAudit, every, every, TimeUnit.MILLISECONDS);
     }
   }
@@ -218,7 +226,7 @@ public final class Controller implements AutoCloseable {
   // ---------------------------------------------------------------- audit
 
   private void periodicAudit() {
-    boolean repair = config.auditMode() == ControllerConfig.AuditMode.REPAIR;
+    boolean repair = config.audit().mode() == ControllerConfig.AuditMode.REPAIR;
     for (SwitchReconciler r : reconcilers.values()) {
       r.audit(repair);
     }
@@ -392,7 +400,7 @@ public final class Controller implements AutoCloseable {
   }
 
   /** Recent errors: dead-letter-worthy rejections, switch rejections, failed rounds. */
-  public List<Map<String, Object>> errors() {
+  public List<dev.sluice.controller.api.ControllerError> errors() {
     return errors.list();
   }
 

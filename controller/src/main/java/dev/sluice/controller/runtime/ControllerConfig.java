@@ -1,6 +1,16 @@
 package dev.sluice.controller.runtime;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sluice.compiler.cluster.Ipv4Cidr;
 import dev.sluice.compiler.pipeline.Marks;
@@ -11,16 +21,26 @@ import dev.sluice.southbound.channel.TlsConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything {@code sluice controller} needs, from a YAML file ({@code --config}, see {@code
  * deploy/controller.example.yaml}, which documents every field) with command-line flags on top.
+ *
+ * <p>The file is bound by Jackson into one record per section, shaped like the file: {@code
+ * openflow}, {@code kafka}, {@code cluster}, {@code switches}, {@code audit}, {@code api}, {@code
+ * retry}. Each section's {@code @JsonCreator} fills in the default of every key the file leaves
+ * out; its compact constructor validates, with messages naming the key. Unknown keys are errors
+ * naming the key path and the file (so a typo never silently falls back to a default), as are
+ * values of the wrong type. Durations go through {@link Durations#parse}, the parser the flags use
+ * too. {@link Builder} is the flat, mutable view the command-line flags and tests write to.
  *
  * <h2>Matching a switch to its Node</h2>
  *
@@ -29,48 +49,25 @@ import java.util.TreeMap;
  * #switches()} map names for the id. A switch that matches no node is logged and left alone (its
  * flows are never touched); it is matched as soon as a Node with its id arrives.
  *
- * @param openflowListen where switches connect: {@code tcp:HOST:PORT}, {@code HOST:PORT} or {@code
- *     unix:PATH}
- * @param tls TLS for the OpenFlow listener, if any
- * @param bootstrapServers Kafka bootstrap servers
- * @param consumerGroup the consumer group the controller commits offsets under
- * @param topics topic names (object topics, dead letters, realization, audit)
- * @param topicPartitions partitions of topics the controller creates
- * @param replicationFactor replicas of topics the controller creates
- * @param serviceCidr the Service CIDR (kube-proxy mode: sent to the gateway in table 40)
- * @param cookieRound the cookie round of every flow (fixed, so a restarted controller recognizes
- *     its flows and sends nothing to an up-to-date switch)
+ * @param openflow where switches connect, and TLS
+ * @param kafka the brokers, the consumer group and the topics
+ * @param cluster settings of the compiled flows
  * @param switches datapath id → node name, for nodes without the annotation
- * @param auditInterval how often the auditor compares switches with the desired state (zero: never,
- *     only on demand)
- * @param auditMode whether the periodic audit only reports drift or also repairs it
- * @param auditLog the audit log file (JSON lines; rotated); by default in the XDG state directory,
- *     see {@link #defaultAuditLog}
- * @param auditLogMaxBytes the audit log rotates when it would grow beyond this size
- * @param auditLogFiles rotated audit log files kept ({@code audit.log.1} ... {@code .K})
- * @param apiListen the HTTP API's {@code HOST:PORT} (port 0: any free port)
- * @param retryMin first wait after a failed round (doubles up to {@code retryMax})
- * @param retryMax longest wait between retries of a failed round
+ * @param audit the periodic audit and the audit log
+ * @param api the HTTP API
+ * @param retry the backoff after a failed round
  */
 public record ControllerConfig(
-    String openflowListen,
-    Optional<TlsConfig> tls,
-    String bootstrapServers,
-    String consumerGroup,
-    TopicNames topics,
-    int topicPartitions,
-    short replicationFactor,
-    Ipv4Cidr serviceCidr,
-    int cookieRound,
+    OpenFlowSection openflow,
+    KafkaSection kafka,
+    ClusterSection cluster,
     Map<Long, String> switches,
-    Duration auditInterval,
-    AuditMode auditMode,
-    Path auditLog,
-    long auditLogMaxBytes,
-    int auditLogFiles,
-    String apiListen,
-    Duration retryMin,
-    Duration retryMax) {
+    AuditSection audit,
+    ApiSection api,
+    RetrySection retry) {
+
+  /** The audit log's default size limit: 10 MiB. */
+  public static final long DEFAULT_AUDIT_LOG_MAX_BYTES = 10L * 1024 * 1024;
 
   /** What the periodic audit does with drift. */
   public enum AuditMode {
@@ -80,6 +77,7 @@ public record ControllerConfig(
     REPAIR;
 
     /** {@code report} or {@code repair}. */
+    @JsonCreator
     public static AuditMode parse(String s) {
       for (AuditMode m : values()) {
         if (m.name().equalsIgnoreCase(s.strip())) {
@@ -90,50 +88,347 @@ public record ControllerConfig(
     }
   }
 
-  /** Validates and copies. */
+  /**
+   * {@code openflow}: where switches connect.
+   *
+   * @param listen {@code tcp:HOST:PORT}, {@code HOST:PORT} or {@code unix:PATH}
+   * @param tls TLS for the OpenFlow listener, if any
+   */
+  public record OpenFlowSection(String listen, Optional<TlsConfig> tls) {
+    /** Checks the address. */
+    public OpenFlowSection {
+      try {
+        ListenAddress.parse(normalizeListen(listen));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("openflow.listen: " + e.getMessage(), e);
+      }
+    }
+
+    static OpenFlowSection defaults() {
+      return new OpenFlowSection("tcp:127.0.0.1:6653", Optional.empty());
+    }
+
+    @JsonCreator
+    static OpenFlowSection fromFile(
+        @JsonProperty("listen") @Nullable String listen,
+        @JsonProperty("tls") @Nullable TlsSection tls) {
+      OpenFlowSection d = defaults();
+      return new OpenFlowSection(
+          listen != null ? listen : d.listen(), tls == null ? d.tls() : Optional.of(tls.config()));
+    }
+
+    /** The listen address. */
+    public ListenAddress address() {
+      return ListenAddress.parse(normalizeListen(listen));
+    }
+  }
+
+  /**
+   * {@code openflow.tls}, as the file has it.
+   *
+   * @param certificate the controller's certificate (PEM)
+   * @param privateKey its private key (PEM)
+   * @param switchCa the CA switches' certificates must be signed by (none: any switch)
+   */
+  record TlsSection(
+      @JsonProperty("certificate") @Nullable String certificate,
+      @JsonProperty("privateKey") @Nullable String privateKey,
+      @JsonProperty("switchCa") @Nullable String switchCa) {
+    TlsSection {
+      if (certificate == null) {
+        throw new IllegalArgumentException("openflow.tls.certificate is required");
+      }
+      if (privateKey == null) {
+        throw new IllegalArgumentException("openflow.tls.privateKey is required");
+      }
+    }
+
+    @SuppressWarnings("NullAway") // checked in the constructor
+    TlsConfig config() {
+      return new TlsConfig(
+          Path.of(certificate), Path.of(privateKey), Optional.ofNullable(switchCa).map(Path::of));
+    }
+  }
+
+  /**
+   * {@code kafka}: brokers, consumer group, topics.
+   *
+   * @param bootstrapServers Kafka bootstrap servers
+   * @param consumerGroup the consumer group the controller commits offsets under
+   * @param topics topic names (object topics, dead letters, realization, audit); the file gives a
+   *     {@code topicPrefix} and any subset of names
+   * @param partitions partitions of topics the controller creates
+   * @param replicationFactor replicas of topics the controller creates
+   */
+  public record KafkaSection(
+      String bootstrapServers,
+      String consumerGroup,
+      TopicNames topics,
+      int partitions,
+      short replicationFactor) {
+    /** Checks the counts. */
+    public KafkaSection {
+      if (bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("kafka.bootstrapServers is empty");
+      }
+      if (consumerGroup.isBlank()) {
+        throw new IllegalArgumentException("kafka.consumerGroup is empty");
+      }
+      if (partitions < 1) {
+        throw new IllegalArgumentException("kafka.partitions must be >= 1, not " + partitions);
+      }
+      if (replicationFactor < 1) {
+        throw new IllegalArgumentException(
+            "kafka.replicationFactor must be >= 1, not " + replicationFactor);
+      }
+    }
+
+    static KafkaSection defaults() {
+      return new KafkaSection(
+          "127.0.0.1:9092", EventSourceConfig.DEFAULT_GROUP, TopicNames.defaults(), 1, (short) 1);
+    }
+
+    @JsonCreator
+    static KafkaSection fromFile(
+        @JsonProperty("bootstrapServers") @Nullable String bootstrapServers,
+        @JsonProperty("consumerGroup") @Nullable String consumerGroup,
+        @JsonProperty("topicPrefix") @Nullable String topicPrefix,
+        @JsonProperty("topics") @Nullable TopicsSection topics,
+        @JsonProperty("partitions") @Nullable Integer partitions,
+        @JsonProperty("replicationFactor") @Nullable Short replicationFactor) {
+      KafkaSection d = defaults();
+      TopicNames names = topicPrefix == null ? d.topics() : TopicNames.withPrefix(topicPrefix);
+      if (topics != null) {
+        names = topics.over(names);
+      }
+      return new KafkaSection(
+          bootstrapServers != null ? bootstrapServers : d.bootstrapServers(),
+          consumerGroup != null ? consumerGroup : d.consumerGroup(),
+          names,
+          partitions != null ? partitions : d.partitions(),
+          replicationFactor != null ? replicationFactor : d.replicationFactor());
+    }
+  }
+
+  /** {@code kafka.topics}: names that override the prefix's, any subset. */
+  record TopicsSection(
+      @JsonProperty("nodes") @Nullable String nodes,
+      @JsonProperty("namespaces") @Nullable String namespaces,
+      @JsonProperty("pods") @Nullable String pods,
+      @JsonProperty("services") @Nullable String services,
+      @JsonProperty("endpoints") @Nullable String endpoints,
+      @JsonProperty("endpointSlices") @Nullable String endpointSlices,
+      @JsonProperty("networkPolicies") @Nullable String networkPolicies,
+      @JsonProperty("deadLetter") @Nullable String deadLetter,
+      @JsonProperty("realization") @Nullable String realization,
+      @JsonProperty("audit") @Nullable String audit) {
+    TopicNames over(TopicNames b) {
+      return new TopicNames(
+          or(nodes, b.nodes()),
+          or(namespaces, b.namespaces()),
+          or(pods, b.pods()),
+          or(services, b.services()),
+          or(endpoints, b.endpoints()),
+          or(endpointSlices, b.endpointSlices()),
+          or(networkPolicies, b.networkPolicies()),
+          or(deadLetter, b.deadLetter()),
+          or(realization, b.realization()),
+          or(audit, b.audit()));
+    }
+
+    private static String or(@Nullable String v, String dflt) {
+      return v != null ? v : dflt;
+    }
+  }
+
+  /**
+   * {@code cluster}: settings of the compiled flows.
+   *
+   * @param serviceCidr the Service CIDR (kube-proxy mode: sent to the gateway in table 40)
+   * @param cookieRound the cookie round of every flow (fixed, so a restarted controller recognizes
+   *     its flows and sends nothing to an up-to-date switch)
+   */
+  public record ClusterSection(Ipv4Cidr serviceCidr, int cookieRound) {
+    /** Checks the round. */
+    public ClusterSection {
+      if (cookieRound < 0 || cookieRound > 0xffff) {
+        throw new IllegalArgumentException(
+            "cluster.cookieRound " + cookieRound + " is not 0..65535");
+      }
+    }
+
+    static ClusterSection defaults() {
+      return new ClusterSection(Marks.DEFAULT_SERVICE_CIDR, 1);
+    }
+
+    @JsonCreator
+    static ClusterSection fromFile(
+        @JsonProperty("serviceCidr") @Nullable String serviceCidr,
+        @JsonProperty("cookieRound") @Nullable Integer cookieRound) {
+      ClusterSection d = defaults();
+      Ipv4Cidr cidr;
+      try {
+        cidr = serviceCidr == null ? d.serviceCidr() : Ipv4Cidr.parse(serviceCidr);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cluster.serviceCidr: " + e.getMessage(), e);
+      }
+      return new ClusterSection(cidr, cookieRound != null ? cookieRound : d.cookieRound());
+    }
+  }
+
+  /**
+   * {@code audit}: the periodic audit and the audit log.
+   *
+   * @param interval how often the auditor compares switches with the desired state (zero: never,
+   *     only on demand)
+   * @param mode whether the periodic audit only reports drift or also repairs it
+   * @param log the audit log file (JSON lines; rotated); by default in the XDG state directory, see
+   *     {@link #defaultAuditLog}
+   * @param logMaxBytes the audit log rotates when it would grow beyond this size (the file gives
+   *     {@code logMaxMegabytes})
+   * @param logFiles rotated audit log files kept ({@code audit.log.1} ... {@code .K})
+   */
+  public record AuditSection(
+      Duration interval, AuditMode mode, Path log, long logMaxBytes, int logFiles) {
+    /** Checks the interval and the rotation. */
+    public AuditSection {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("audit.interval must not be negative: " + interval);
+      }
+      if (logMaxBytes < 1024) {
+        throw new IllegalArgumentException(
+            "audit.logMaxMegabytes: the log must rotate at >= 1 KiB, not "
+                + logMaxBytes
+                + " bytes");
+      }
+      if (logFiles < 1) {
+        throw new IllegalArgumentException(
+            "audit.logFiles: at least one rotated file must be kept, not " + logFiles);
+      }
+    }
+
+    static AuditSection defaults() {
+      return new AuditSection(
+          Duration.ofSeconds(10),
+          AuditMode.REPORT,
+          defaultAuditLog(System.getenv(), System.getProperty("user.home")),
+          DEFAULT_AUDIT_LOG_MAX_BYTES,
+          5);
+    }
+
+    @JsonCreator
+    static AuditSection fromFile(
+        @JsonProperty("interval") @Nullable Duration interval,
+        @JsonProperty("mode") @Nullable AuditMode mode,
+        @JsonProperty("log") @Nullable String log,
+        @JsonProperty("logMaxMegabytes") @Nullable Double logMaxMegabytes,
+        @JsonProperty("logFiles") @Nullable Integer logFiles) {
+      AuditSection d = defaults();
+      return new AuditSection(
+          interval != null ? interval : d.interval(),
+          mode != null ? mode : d.mode(),
+          log != null ? Path.of(log) : d.log(),
+          logMaxMegabytes != null ? Math.round(logMaxMegabytes * 1024 * 1024) : d.logMaxBytes(),
+          logFiles != null ? logFiles : d.logFiles());
+    }
+  }
+
+  /**
+   * {@code api}: the HTTP API.
+   *
+   * @param listen {@code HOST:PORT} (port 0: any free port)
+   */
+  public record ApiSection(String listen) {
+    /** Checks the address. */
+    public ApiSection {
+      parseHostPort(listen, "api.listen");
+    }
+
+    static ApiSection defaults() {
+      return new ApiSection("127.0.0.1:8181");
+    }
+
+    @JsonCreator
+    static ApiSection fromFile(@JsonProperty("listen") @Nullable String listen) {
+      return listen == null ? defaults() : new ApiSection(listen);
+    }
+  }
+
+  /**
+   * {@code retry}: the backoff after a failed round.
+   *
+   * @param min first wait after a failed round (doubles up to {@code max})
+   * @param max longest wait between retries of a failed round
+   */
+  public record RetrySection(Duration min, Duration max) {
+    /** Checks that min is not negative and max not shorter. */
+    public RetrySection {
+      if (min.isNegative()) {
+        throw new IllegalArgumentException("retry.min must not be negative: " + min);
+      }
+      if (max.compareTo(min) < 0) {
+        throw new IllegalArgumentException(
+            "retry.max (" + max + ") must not be shorter than retry.min (" + min + ")");
+      }
+    }
+
+    static RetrySection defaults() {
+      return new RetrySection(Duration.ofMillis(500), Duration.ofSeconds(30));
+    }
+
+    @JsonCreator
+    static RetrySection fromFile(
+        @JsonProperty("min") @Nullable Duration min, @JsonProperty("max") @Nullable Duration max) {
+      RetrySection d = defaults();
+      return new RetrySection(min != null ? min : d.min(), max != null ? max : d.max());
+    }
+  }
+
+  /** Copies the map. */
   public ControllerConfig {
-    ListenAddress.parse(normalizeListen(openflowListen));
-    parseHostPort(apiListen, "api.listen");
-    if (topicPartitions < 1 || replicationFactor < 1) {
-      throw new IllegalArgumentException("partitions and replication factor must be >= 1");
-    }
-    if (cookieRound < 0 || cookieRound > 0xffff) {
-      throw new IllegalArgumentException("cookie round " + cookieRound + " is not 0..65535");
-    }
-    if (auditInterval.isNegative() || retryMin.isNegative() || retryMax.compareTo(retryMin) < 0) {
-      throw new IllegalArgumentException("bad durations");
-    }
-    if (auditLogMaxBytes < 1024 || auditLogFiles < 1) {
-      throw new IllegalArgumentException(
-          "audit log: rotate size must be >= 1 KiB and at least one rotated file kept");
-    }
     switches = Map.copyOf(switches);
   }
 
-  /** The audit log's default size limit: 10 MiB. */
-  public static final long DEFAULT_AUDIT_LOG_MAX_BYTES = 10L * 1024 * 1024;
+  @JsonCreator
+  static ControllerConfig fromFile(
+      @JsonProperty("openflow") @Nullable OpenFlowSection openflow,
+      @JsonProperty("kafka") @Nullable KafkaSection kafka,
+      @JsonProperty("cluster") @Nullable ClusterSection cluster,
+      @JsonProperty("switches") @Nullable Map<String, String> switches,
+      @JsonProperty("audit") @Nullable AuditSection audit,
+      @JsonProperty("api") @Nullable ApiSection api,
+      @JsonProperty("retry") @Nullable RetrySection retry) {
+    Map<Long, String> byId = new TreeMap<>();
+    if (switches != null) {
+      switches.forEach(
+          (dpid, node) -> {
+            try {
+              byId.put(parseDatapathId(dpid), node);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException("switches: " + e.getMessage(), e);
+            }
+          });
+    }
+    return new ControllerConfig(
+        openflow != null ? openflow : OpenFlowSection.defaults(),
+        kafka != null ? kafka : KafkaSection.defaults(),
+        cluster != null ? cluster : ClusterSection.defaults(),
+        byId,
+        audit != null ? audit : AuditSection.defaults(),
+        api != null ? api : ApiSection.defaults(),
+        retry != null ? retry : RetrySection.defaults());
+  }
 
   /** Defaults: OpenFlow on 127.0.0.1:6653, Kafka on 127.0.0.1:9092, API on 127.0.0.1:8181. */
   public static ControllerConfig defaults() {
     return new ControllerConfig(
-        "tcp:127.0.0.1:6653",
-        Optional.empty(),
-        "127.0.0.1:9092",
-        EventSourceConfig.DEFAULT_GROUP,
-        TopicNames.defaults(),
-        1,
-        (short) 1,
-        Marks.DEFAULT_SERVICE_CIDR,
-        1,
+        OpenFlowSection.defaults(),
+        KafkaSection.defaults(),
+        ClusterSection.defaults(),
         Map.of(),
-        Duration.ofSeconds(10),
-        AuditMode.REPORT,
-        defaultAuditLog(System.getenv(), System.getProperty("user.home")),
-        DEFAULT_AUDIT_LOG_MAX_BYTES,
-        5,
-        "127.0.0.1:8181",
-        Duration.ofMillis(500),
-        Duration.ofSeconds(30));
+        AuditSection.defaults(),
+        ApiSection.defaults(),
+        RetrySection.defaults());
   }
 
   /**
@@ -149,11 +444,6 @@ public record ControllerConfig(
             ? Path.of(state)
             : Path.of(userHome, ".local", "state");
     return dir.resolve("sluice").resolve("audit.log");
-  }
-
-  /** The OpenFlow listen address. */
-  public ListenAddress listenAddress() {
-    return ListenAddress.parse(normalizeListen(openflowListen));
   }
 
   /** {@code HOST:PORT} without a scheme is TCP. */
@@ -199,294 +489,194 @@ public record ControllerConfig(
     return Durations.parse(s);
   }
 
+  // ---------------------------------------------------------------- the file
+
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .addModule(
+              new SimpleModule("sluice-durations")
+                  .addDeserializer(Duration.class, new Durations.Deserializer()))
+          .build();
+
   /**
-   * Reads a YAML (or JSON) file over {@link #defaults()}. Unknown keys are errors naming the key,
-   * so a typo never silently falls back to a default.
+   * Reads a YAML (or JSON) file over {@link #defaults()}: a key the file leaves out keeps its
+   * default. An unknown key, a value of the wrong type or an invalid value is an {@link
+   * IllegalArgumentException} naming the file and the key path ({@code kafka.partitions}).
    */
   public static ControllerConfig load(Path file) throws IOException {
-    JsonNode root = new YAMLMapper().readTree(file.toFile());
+    JsonNode root = YAML.readTree(file.toFile());
     if (root == null || root.isNull() || root.isMissingNode()) {
       return defaults();
     }
     try {
-      return fromTree(root, defaults());
+      return fromTree(root);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Applies a parsed configuration tree over {@code base}. */
-  static ControllerConfig fromTree(JsonNode root, ControllerConfig base) {
-    Builder b = new Builder(base);
-    object(root, "", Set.of("openflow", "kafka", "cluster", "switches", "audit", "api", "retry"));
-    JsonNode of = root.path("openflow");
-    if (!of.isMissingNode()) {
-      object(of, "openflow", Set.of("listen", "tls"));
-      b.openflowListen = text(of, "listen", b.openflowListen);
-      JsonNode tls = of.path("tls");
-      if (!tls.isMissingNode() && !tls.isNull()) {
-        object(tls, "openflow.tls", Set.of("certificate", "privateKey", "switchCa"));
-        b.tls =
-            Optional.of(
-                new TlsConfig(
-                    Path.of(required(tls, "certificate", "openflow.tls")),
-                    Path.of(required(tls, "privateKey", "openflow.tls")),
-                    Optional.ofNullable(text(tls, "switchCa", null)).map(Path::of)));
-      }
+  /** Binds a parsed configuration tree; failures are messages naming the key path. */
+  static ControllerConfig fromTree(JsonNode root) {
+    if (!root.isObject()) {
+      throw new IllegalArgumentException("the file: expected a map of settings");
     }
-    JsonNode k = root.path("kafka");
-    if (!k.isMissingNode()) {
-      object(
-          k,
-          "kafka",
-          Set.of(
-              "bootstrapServers",
-              "consumerGroup",
-              "topicPrefix",
-              "topics",
-              "partitions",
-              "replicationFactor"));
-      b.bootstrapServers = text(k, "bootstrapServers", b.bootstrapServers);
-      b.consumerGroup = text(k, "consumerGroup", b.consumerGroup);
-      String prefix = text(k, "topicPrefix", null);
-      if (prefix != null) {
-        b.topics = TopicNames.withPrefix(prefix);
-      }
-      JsonNode t = k.path("topics");
-      if (!t.isMissingNode()) {
-        b.topics = topics(t, b.topics);
-      }
-      b.topicPartitions = k.path("partitions").asInt(b.topicPartitions);
-      b.replicationFactor = (short) k.path("replicationFactor").asInt(b.replicationFactor);
-    }
-    JsonNode c = root.path("cluster");
-    if (!c.isMissingNode()) {
-      object(c, "cluster", Set.of("serviceCidr", "cookieRound"));
-      String cidr = text(c, "serviceCidr", null);
-      if (cidr != null) {
-        b.serviceCidr = Ipv4Cidr.parse(cidr);
-      }
-      b.cookieRound = c.path("cookieRound").asInt(b.cookieRound);
-    }
-    JsonNode sw = root.path("switches");
-    if (!sw.isMissingNode() && !sw.isNull()) {
-      if (!sw.isObject()) {
-        throw new IllegalArgumentException("switches: expected a map of datapath id → node name");
-      }
-      Map<Long, String> m = new TreeMap<>(b.switches);
-      for (Map.Entry<String, JsonNode> e : sw.properties()) {
-        m.put(parseDatapathId(e.getKey()), e.getValue().asText());
-      }
-      b.switches = m;
-    }
-    JsonNode a = root.path("audit");
-    if (!a.isMissingNode()) {
-      object(a, "audit", Set.of("interval", "mode", "log", "logMaxMegabytes", "logFiles"));
-      String i = text(a, "interval", null);
-      if (i != null) {
-        b.auditInterval = duration(i, "audit.interval");
-      }
-      String m = text(a, "mode", null);
-      if (m != null) {
-        b.auditMode = AuditMode.parse(m);
-      }
-      String l = text(a, "log", null);
-      if (l != null) {
-        b.auditLog = Path.of(l);
-      }
-      JsonNode mb = a.path("logMaxMegabytes");
-      if (!mb.isMissingNode()) {
-        b.auditLogMaxBytes = Math.round(mb.asDouble() * 1024 * 1024);
-      }
-      b.auditLogFiles = a.path("logFiles").asInt(b.auditLogFiles);
-    }
-    JsonNode api = root.path("api");
-    if (!api.isMissingNode()) {
-      object(api, "api", Set.of("listen"));
-      b.apiListen = text(api, "listen", b.apiListen);
-    }
-    JsonNode r = root.path("retry");
-    if (!r.isMissingNode()) {
-      object(r, "retry", Set.of("min", "max"));
-      String min = text(r, "min", null);
-      String max = text(r, "max", null);
-      if (min != null) {
-        b.retryMin = duration(min, "retry.min");
-      }
-      if (max != null) {
-        b.retryMax = duration(max, "retry.max");
-      }
-    }
-    return b.build();
-  }
-
-  private static Duration duration(String value, String field) {
     try {
-      return Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+      return YAML.treeToValue(root, ControllerConfig.class);
+    } catch (JsonMappingException e) {
+      throw new IllegalArgumentException(describe(e), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
-  private static TopicNames topics(JsonNode t, TopicNames base) {
-    object(
-        t,
-        "kafka.topics",
-        Set.of(
-            "nodes",
-            "namespaces",
-            "pods",
-            "services",
-            "endpoints",
-            "endpointSlices",
-            "networkPolicies",
-            "deadLetter",
-            "realization",
-            "audit"));
-    return new TopicNames(
-        text(t, "nodes", base.nodes()),
-        text(t, "namespaces", base.namespaces()),
-        text(t, "pods", base.pods()),
-        text(t, "services", base.services()),
-        text(t, "endpoints", base.endpoints()),
-        text(t, "endpointSlices", base.endpointSlices()),
-        text(t, "networkPolicies", base.networkPolicies()),
-        text(t, "deadLetter", base.deadLetter()),
-        text(t, "realization", base.realization()),
-        text(t, "audit", base.audit()));
-  }
-
-  private static void object(JsonNode n, String path, Set<String> allowed) {
-    if (!n.isObject()) {
-      throw new IllegalArgumentException(
-          (path.isEmpty() ? "the file" : path) + ": expected a map of settings");
+  /** One line for a binding failure: the key path, then what is wrong. */
+  private static String describe(JsonMappingException e) {
+    String path =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."));
+    Throwable cause = e.getCause();
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown setting '" + path + "' (known: " + known(u.getKnownPropertyIds()) + ")";
     }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw new IllegalArgumentException(
-            "unknown setting '"
-                + (path.isEmpty() ? f : path + "." + f)
-                + "' (known: "
-                + new java.util.TreeSet<>(allowed)
-                + ")");
-      }
+    if (cause instanceof IllegalArgumentException
+        && (e instanceof ValueInstantiationException || e instanceof InvalidFormatException)) {
+      // A compact constructor's or a parser's message, which names the key (or the value).
+      String m = String.valueOf(cause.getMessage());
+      return path.isEmpty() || m.startsWith(path) ? m : path + ": " + m;
     }
-  }
-
-  private static String required(JsonNode n, String field, String path) {
-    String v = text(n, field, null);
-    if (v == null) {
-      throw new IllegalArgumentException(path + "." + field + " is required");
+    if (e instanceof InvalidFormatException f) {
+      return path + ": expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
     }
-    return v;
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return path + ": expected " + expected(m.getTargetType());
+    }
+    return (path.isEmpty() ? "" : path + ": ") + e.getOriginalMessage();
   }
 
-  @SuppressWarnings("NullAway")
-  private static String text(JsonNode n, String field, String dflt) {
-    JsonNode v = n.path(field);
-    return v.isMissingNode() || v.isNull() ? dflt : v.asText();
+  private static String known(@Nullable Collection<Object> ids) {
+    return ids == null
+        ? "[]"
+        : new TreeSet<>(ids.stream().map(String::valueOf).toList()).toString();
   }
 
-  /** A mutable copy, for the file loader and command-line overrides. */
+  private static String expected(Class<?> type) {
+    if (type == Integer.class
+        || type == int.class
+        || type == Short.class
+        || type == short.class
+        || type == Long.class
+        || type == long.class) {
+      return "an integer";
+    }
+    if (type == Double.class || type == double.class) {
+      return "a number";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Duration.class) {
+      return "a duration (500ms, 30s, 5m, 1h, PT30S)";
+    }
+    if (Map.class.isAssignableFrom(type)) {
+      return "a map of datapath id → node name";
+    }
+    return "a map of settings";
+  }
+
+  // ---------------------------------------------------------------- flags
+
+  /** A mutable, flat copy, for command-line overrides and tests. */
   public static final class Builder {
-    /** See {@link ControllerConfig#openflowListen()}. */
+    /** See {@link OpenFlowSection#listen()}. */
     public String openflowListen;
 
-    /** See {@link ControllerConfig#tls()}. */
+    /** See {@link OpenFlowSection#tls()}. */
     public Optional<TlsConfig> tls;
 
-    /** See {@link ControllerConfig#bootstrapServers()}. */
+    /** See {@link KafkaSection#bootstrapServers()}. */
     public String bootstrapServers;
 
-    /** See {@link ControllerConfig#consumerGroup()}. */
+    /** See {@link KafkaSection#consumerGroup()}. */
     public String consumerGroup;
 
-    /** See {@link ControllerConfig#topics()}. */
+    /** See {@link KafkaSection#topics()}. */
     public TopicNames topics;
 
-    /** See {@link ControllerConfig#topicPartitions()}. */
+    /** See {@link KafkaSection#partitions()}. */
     public int topicPartitions;
 
-    /** See {@link ControllerConfig#replicationFactor()}. */
+    /** See {@link KafkaSection#replicationFactor()}. */
     public short replicationFactor;
 
-    /** See {@link ControllerConfig#serviceCidr()}. */
+    /** See {@link ClusterSection#serviceCidr()}. */
     public Ipv4Cidr serviceCidr;
 
-    /** See {@link ControllerConfig#cookieRound()}. */
+    /** See {@link ClusterSection#cookieRound()}. */
     public int cookieRound;
 
     /** See {@link ControllerConfig#switches()}. */
     public Map<Long, String> switches;
 
-    /** See {@link ControllerConfig#auditInterval()}. */
+    /** See {@link AuditSection#interval()}. */
     public Duration auditInterval;
 
-    /** See {@link ControllerConfig#auditMode()}. */
+    /** See {@link AuditSection#mode()}. */
     public AuditMode auditMode;
 
-    /** See {@link ControllerConfig#auditLog()}. */
+    /** See {@link AuditSection#log()}. */
     public Path auditLog;
 
-    /** See {@link ControllerConfig#auditLogMaxBytes()}. */
+    /** See {@link AuditSection#logMaxBytes()}. */
     public long auditLogMaxBytes;
 
-    /** See {@link ControllerConfig#auditLogFiles()}. */
+    /** See {@link AuditSection#logFiles()}. */
     public int auditLogFiles;
 
-    /** See {@link ControllerConfig#apiListen()}. */
+    /** See {@link ApiSection#listen()}. */
     public String apiListen;
 
-    /** See {@link ControllerConfig#retryMin()}. */
+    /** See {@link RetrySection#min()}. */
     public Duration retryMin;
 
-    /** See {@link ControllerConfig#retryMax()}. */
+    /** See {@link RetrySection#max()}. */
     public Duration retryMax;
 
     /** A builder holding {@code c}'s values. */
     public Builder(ControllerConfig c) {
-      openflowListen = c.openflowListen;
-      tls = c.tls;
-      bootstrapServers = c.bootstrapServers;
-      consumerGroup = c.consumerGroup;
-      topics = c.topics;
-      topicPartitions = c.topicPartitions;
-      replicationFactor = c.replicationFactor;
-      serviceCidr = c.serviceCidr;
-      cookieRound = c.cookieRound;
+      openflowListen = c.openflow.listen();
+      tls = c.openflow.tls();
+      bootstrapServers = c.kafka.bootstrapServers();
+      consumerGroup = c.kafka.consumerGroup();
+      topics = c.kafka.topics();
+      topicPartitions = c.kafka.partitions();
+      replicationFactor = c.kafka.replicationFactor();
+      serviceCidr = c.cluster.serviceCidr();
+      cookieRound = c.cluster.cookieRound();
       switches = c.switches;
-      auditInterval = c.auditInterval;
-      auditMode = c.auditMode;
-      auditLog = c.auditLog;
-      auditLogMaxBytes = c.auditLogMaxBytes;
-      auditLogFiles = c.auditLogFiles;
-      apiListen = c.apiListen;
-      retryMin = c.retryMin;
-      retryMax = c.retryMax;
+      auditInterval = c.audit.interval();
+      auditMode = c.audit.mode();
+      auditLog = c.audit.log();
+      auditLogMaxBytes = c.audit.logMaxBytes();
+      auditLogFiles = c.audit.logFiles();
+      apiListen = c.api.listen();
+      retryMin = c.retry.min();
+      retryMax = c.retry.max();
     }
 
-    /** The configuration (validated). */
+    /** The configuration (validated by the sections). */
     public ControllerConfig build() {
       return new ControllerConfig(
-          openflowListen,
-          tls,
-          bootstrapServers,
-          consumerGroup,
-          topics,
-          topicPartitions,
-          replicationFactor,
-          serviceCidr,
-          cookieRound,
+          new OpenFlowSection(openflowListen, tls),
+          new KafkaSection(
+              bootstrapServers, consumerGroup, topics, topicPartitions, replicationFactor),
+          new ClusterSection(serviceCidr, cookieRound),
           switches,
-          auditInterval,
-          auditMode,
-          auditLog,
-          auditLogMaxBytes,
-          auditLogFiles,
-          apiListen,
-          retryMin,
-          retryMax);
+          new AuditSection(auditInterval, auditMode, auditLog, auditLogMaxBytes, auditLogFiles),
+          new ApiSection(apiListen),
+          new RetrySection(retryMin, retryMax));
     }
   }
 

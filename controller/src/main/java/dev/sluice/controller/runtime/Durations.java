@@ -1,5 +1,11 @@
 package dev.sluice.controller.runtime;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -7,7 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * The one duration syntax of Sluice, for configuration values and command-line flags alike: {@code
- * 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}), case-insensitive.
+ * 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}), case-insensitive. The
+ * configuration file reads durations through {@link Deserializer}, the flags through {@code
+ * dev.sluice.controller.cli.DurationConverter}; both call {@link #parse}.
  */
 public final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
@@ -43,5 +51,33 @@ public final class Durations {
 
   private static String message(String s) {
     return "'" + s + "' is not a duration (examples: 500ms, 30s, 5m, 1h, PT30S)";
+  }
+
+  /**
+   * A duration value of the configuration file, through {@link #parse}; anything else (a number
+   * without unit, a map) is an error naming the key.
+   */
+  static final class Deserializer extends StdScalarDeserializer<Duration> {
+    private static final long serialVersionUID = 1L;
+
+    Deserializer() {
+      super(Duration.class);
+    }
+
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.hasToken(JsonToken.VALUE_STRING) && !p.currentToken().isScalarValue()) {
+        return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+      }
+      String text = p.getText();
+      try {
+        return parse(text);
+      } catch (IllegalArgumentException e) {
+        InvalidFormatException f =
+            InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+        f.initCause(e);
+        throw f;
+      }
+    }
   }
 }

@@ -1,10 +1,9 @@
 package dev.sluice.controller.runtime;
 
+import dev.sluice.controller.api.ControllerError;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The last {@value #CAPACITY} errors (rejected events, switch rejections, failed rounds) for {@code
@@ -13,14 +12,11 @@ import java.util.Map;
 final class ErrorRing {
   static final int CAPACITY = 200;
 
-  private final ArrayDeque<Map<String, Object>> errors = new ArrayDeque<>();
+  private final ArrayDeque<ControllerError> errors = new ArrayDeque<>();
 
   /** Adds one error of {@code kind} ({@code rejected}, {@code switch}, ...). */
   void add(String kind, String message) {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", Instant.now().toString());
-    e.put("kind", kind);
-    e.put("message", message);
+    ControllerError e = new ControllerError(Instant.now().toString(), kind, message);
     synchronized (errors) {
       errors.addLast(e);
       while (errors.size() > CAPACITY) {
@@ -30,7 +26,7 @@ final class ErrorRing {
   }
 
   /** The errors kept, oldest first. */
-  List<Map<String, Object>> list() {
+  List<ControllerError> list() {
     synchronized (errors) {
       return List.copyOf(errors);
     }

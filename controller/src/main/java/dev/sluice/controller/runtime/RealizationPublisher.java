@@ -60,11 +60,11 @@ final class RealizationPublisher implements AutoCloseable {
     send(realizationTopic, node, m);
     for (RealizationTracker.PolicyVersion v : realization.newlyRealizedPolicies(node)) {
       Map<String, Object> pm = new LinkedHashMap<>();
-      pm.put("policy", v.key());
+      pm.put("policy", v.policy().key());
       pm.put("generation", v.generation());
       pm.put("node", node);
       pm.put("time", m.get("time"));
-      send(realizationTopic, "networkpolicy/" + v.key(), pm);
+      send(realizationTopic, "networkpolicy/" + v.policy().key(), pm);
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.sluice.controller.runtime;
 
+import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.controller.api.PolicyRealization;
 import dev.sluice.controller.events.EventPosition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,26 +26,54 @@ import org.jspecify.annotations.Nullable;
  * the last consumed offset when nothing is pending. A NetworkPolicy generation is realized on N
  * when no event of N up to the policy's is pending.
  *
+ * <p>Objects are {@link ObjectKey}s throughout (the state loop's identity of the event); maps keyed
+ * by partition answer in (topic, partition) order, so {@code pods-2} comes before {@code pods-10}
+ * and the API's JSON is stable.
+ *
  * <p>Thread-safe (synchronized); updated from the state thread.
  */
 final class RealizationTracker {
   private static final int REMEMBERED_EVENTS = 10_000;
   static final int MAX_PENDING_PER_NODE = 10_000;
 
-  private record Pending(long seq, EventPosition position, String object) {}
+  private record Pending(long seq, EventPosition position, @Nullable ObjectKey object) {}
+
+  /** A partition of a topic, ordered by topic, then partition number. */
+  record Partition(String topic, int partition) implements Comparable<Partition> {
+    private static final Comparator<Partition> ORDER =
+        Comparator.comparing(Partition::topic).thenComparingInt(Partition::partition);
+
+    static Partition of(EventPosition p) {
+      return new Partition(p.topic(), p.partition());
+    }
+
+    @Override
+    public int compareTo(Partition o) {
+      return ORDER.compare(this, o);
+    }
+
+    /** {@code topic-partition}, as Kafka's tools print it and the API's maps are keyed. */
+    @Override
+    public String toString() {
+      return topic + "-" + partition;
+    }
+  }
 
   /** A NetworkPolicy version: its generation and the state version that applied it. */
-  record PolicyVersion(String key, long generation, long seq) {}
+  record PolicyVersion(ObjectKey policy, long generation, long seq) {}
+
+  /** Policies in the order of their {@code namespace/name} (as the API lists them). */
+  private static final Comparator<ObjectKey> POLICY_ORDER = Comparator.comparing(ObjectKey::key);
 
   /** What one event changed. */
   record EventOutcome(EventPosition position, long seq, Set<String> affectedNodes) {}
 
-  private final Map<String, Long> consumed = new TreeMap<>();
+  private final TreeMap<Partition, Long> consumed = new TreeMap<>();
   private final Map<String, ArrayDeque<Pending>> pending = new HashMap<>();
-  private final Map<String, PolicyVersion> policies = new TreeMap<>();
+  private final Map<ObjectKey, PolicyVersion> policies = new TreeMap<>(POLICY_ORDER);
 
   /** Per node, the state version of each policy already reported realized there. */
-  private final Map<String, Map<String, Long>> reportedPolicies = new HashMap<>();
+  private final Map<String, Map<ObjectKey, Long>> reportedPolicies = new HashMap<>();
 
   private final LinkedHashMap<String, EventOutcome> recent =
       new LinkedHashMap<>() {
@@ -52,21 +83,18 @@ final class RealizationTracker {
         }
       };
 
-  static String partition(EventPosition p) {
-    return p.topic() + "-" + p.partition();
-  }
-
   /** An event was applied as state version {@code seq}, changing the flows of {@code nodes}. */
   synchronized void consumed(EventPosition pos, long seq, Set<String> nodes) {
-    consumed(pos, seq, nodes, "");
+    consumed(pos, seq, nodes, null);
   }
 
   /**
-   * An event about {@code object} ({@code Pod default/frontend}) was applied as state version
-   * {@code seq}, changing the flows of {@code nodes}.
+   * An event about {@code object} was applied as state version {@code seq}, changing the flows of
+   * {@code nodes}.
    */
-  synchronized void consumed(EventPosition pos, long seq, Set<String> nodes, String object) {
-    consumed.merge(partition(pos), pos.offset(), Math::max);
+  synchronized void consumed(
+      EventPosition pos, long seq, Set<String> nodes, @Nullable ObjectKey object) {
+    consumed.merge(Partition.of(pos), pos.offset(), Math::max);
     for (String n : nodes) {
       ArrayDeque<Pending> q = pending.computeIfAbsent(n, k -> new ArrayDeque<>());
       q.add(new Pending(seq, pos, object));
@@ -80,11 +108,11 @@ final class RealizationTracker {
   }
 
   /** A NetworkPolicy was applied (generation 0 when it has none) or deleted ({@code null}). */
-  synchronized void policy(String key, @Nullable Long generation, long seq) {
+  synchronized void policy(ObjectKey policy, @Nullable Long generation, long seq) {
     if (generation == null) {
-      policies.remove(key);
+      policies.remove(policy);
     } else {
-      policies.put(key, new PolicyVersion(key, generation, seq));
+      policies.put(policy, new PolicyVersion(policy, generation, seq));
     }
   }
 
@@ -102,22 +130,32 @@ final class RealizationTracker {
     reportedPolicies.remove(node);
   }
 
-  /** Last consumed offset per partition ({@code topic-partition}). */
+  /** Last consumed offset per partition ({@code topic-partition}), in (topic, partition) order. */
   synchronized Map<String, Long> consumedOffsets() {
-    return Map.copyOf(consumed);
+    return keyedByText(consumed);
   }
 
-  /** The realized offset of {@code node} per partition. */
+  /** The last consumed offset of {@code partition}, or -1 when nothing was consumed there. */
+  synchronized long consumedOffset(Partition partition) {
+    return consumed.getOrDefault(partition, -1L);
+  }
+
+  /** The realized offset of {@code node} per partition, in (topic, partition) order. */
   synchronized Map<String, Long> realizedOffsets(String node) {
-    Map<String, Long> out = new TreeMap<>(consumed);
+    TreeMap<Partition, Long> out = new TreeMap<>(consumed);
     ArrayDeque<Pending> q = pending.get(node);
     if (q != null) {
       for (Pending p : q) {
-        String tp = partition(p.position());
-        out.merge(tp, p.position().offset() - 1, Math::min);
+        out.merge(Partition.of(p.position()), p.position().offset() - 1, Math::min);
       }
     }
-    return out;
+    return keyedByText(out);
+  }
+
+  private static Map<String, Long> keyedByText(TreeMap<Partition, Long> m) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    m.forEach((tp, offset) -> out.put(tp.toString(), offset));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /**
@@ -139,7 +177,7 @@ final class RealizationTracker {
       m.put("topic", p.position().topic());
       m.put("partition", p.position().partition());
       m.put("offset", p.position().offset());
-      m.put("object", p.object());
+      m.put("object", p.object() == null ? "" : p.object().toString());
       out.add(m);
     }
     return out;
@@ -174,8 +212,8 @@ final class RealizationTracker {
   }
 
   /** Per NetworkPolicy: its generation and the nodes (of {@code nodes}) it is realized on. */
-  synchronized List<Map<String, Object>> policies(Collection<String> nodes) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  synchronized List<PolicyRealization> policies(Collection<String> nodes) {
+    List<PolicyRealization> out = new ArrayList<>();
     for (PolicyVersion p : policies.values()) {
       Set<String> on = new TreeSet<>();
       for (String n : nodes) {
@@ -183,13 +221,9 @@ final class RealizationTracker {
           on.add(n);
         }
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("policy", p.key());
-      m.put("generation", p.generation());
-      m.put("realizedOn", on);
-      m.put("realizedNodes", on.size());
-      m.put("totalNodes", nodes.size());
-      out.add(m);
+      out.add(
+          new PolicyRealization(
+              p.policy().key(), p.generation(), List.copyOf(on), on.size(), nodes.size()));
     }
     return out;
   }
@@ -199,14 +233,14 @@ final class RealizationTracker {
    * node (each generation is reported once per node), for the realization topic.
    */
   synchronized List<PolicyVersion> newlyRealizedPolicies(String node) {
-    Map<String, Long> seen = reportedPolicies.computeIfAbsent(node, k -> new HashMap<>());
+    Map<ObjectKey, Long> seen = reportedPolicies.computeIfAbsent(node, k -> new HashMap<>());
     seen.keySet().retainAll(policies.keySet());
     List<PolicyVersion> out = new ArrayList<>();
     long first = firstPending(node);
     for (PolicyVersion p : policies.values()) {
-      Long reported = seen.get(p.key());
+      Long reported = seen.get(p.policy());
       if (first > p.seq() && (reported == null || reported != p.seq())) {
-        seen.put(p.key(), p.seq());
+        seen.put(p.policy(), p.seq());
         out.add(p);
       }
     }

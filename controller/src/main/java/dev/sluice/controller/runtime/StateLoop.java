@@ -231,13 +231,13 @@ final class StateLoop implements AutoCloseable {
     seq = s;
     // Record the event before the reconcilers see the new snapshot: a round that carries it
     // journals the pending events it realizes.
-    realization.consumed(pos, s, r.changes().keySet(), key.toString());
+    realization.consumed(pos, s, r.changes().keySet(), key);
     if (key.kind() == ObjectKind.NETWORK_POLICY) {
       Long gen = null;
       if (change instanceof Change.Upsert u) {
         gen = Objects.requireNonNullElse(u.object().getMetadata().getGeneration(), 0L);
       }
-      realization.policy(key.key(), gen, s);
+      realization.policy(key, gen, s);
     }
     publish(next, s);
     probe.get().applied(pos, s, r.changes().keySet(), t0, t1, System.nanoTime());

@@ -1,8 +1,11 @@
 package dev.sluice.controller.runtime;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.controller.api.ApiError;
 import dev.sluice.controller.api.ApiJson;
 import java.util.List;
@@ -58,5 +61,41 @@ class ApiRouteTest {
         .isEqualTo(new ApiError("view must be desired or installed"));
     assertThatThrownBy(() -> new ApiException(200, "fine"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anObjectParameterIsParsedOnceIntoAKeyOrIs400NamingIt() {
+    ApiRoute.Request r =
+        new ApiRoute.Request(
+            Map.of(), Map.of("pod", "prod/web", "bare", "web", "empty", ""), new byte[0]);
+    assertThat(r.objectKey("pod", ObjectKind.POD))
+        .contains(new ObjectKey(ObjectKind.POD, "prod", "web"));
+    // A bare name is in namespace default, as kubectl reads it.
+    assertThat(r.objectKey("bare", ObjectKind.SERVICE))
+        .contains(new ObjectKey(ObjectKind.SERVICE, "default", "web"));
+    assertThat(r.objectKey("empty", ObjectKind.POD)).isEmpty();
+    assertThat(r.objectKey("missing", ObjectKind.POD)).isEmpty();
+    for (String bad : new String[] {"a/b/c", "/web", "prod/"}) {
+      assertThatThrownBy(() -> ApiRoute.parseObjectKey("from", ObjectKind.POD, bad))
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessage("from: expected NAMESPACE/NAME of a Pod, got '" + bad + "'");
+    }
+  }
+
+  @Test
+  void aBodyIsReadIntoItsRecordOrIs400NamingTheField() {
+    byte[] extra = "{\"node\":\"w\",\"microflow\":\"m\",\"vew\":\"x\"}".getBytes(UTF_8);
+    assertThatThrownBy(
+            () ->
+                new ApiRoute.Request(Map.of(), Map.of(), extra)
+                    .body(dev.sluice.controller.api.TraceRequest.class, "trace"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageStartingWith("trace: bad body: ")
+        .hasMessageContaining("\"vew\"");
+    byte[] partial = "{\"node\":\"w\",\"microflow\":\"m\"}".getBytes(UTF_8);
+    assertThat(
+            new ApiRoute.Request(Map.of(), Map.of(), partial)
+                .body(dev.sluice.controller.api.TraceRequest.class, "trace"))
+        .isEqualTo(new dev.sluice.controller.api.TraceRequest("w", "m", null, null));
   }
 }

@@ -94,7 +94,7 @@ class StateLoopTest {
       assertThat(loop.snapshots()).isEqualTo(desiredBefore);
       assertThat(published).hasSize(publishedBefore);
       assertThat(realization.consumedOffsets()).isEqualTo(consumedBefore);
-      assertThat(errors.list()).anyMatch(e -> e.get("message").toString().contains("injected"));
+      assertThat(errors.list()).anyMatch(e -> e.message().contains("injected"));
       // The restored engine equals a cold compile of the state before the event...
       CompiledCluster cold = CompiledCluster.compileAll(before);
       for (String n : List.of("worker1", "worker2")) {
