@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * the reader-idle time with an ECHO_REQUEST of its own, and drops a dead peer, one that sends
  * nothing (neither the echo reply nor anything else) within {@code echoTimeout} of the probe.
  *
- * <p>Both start after the first message, the switch's HELLO: before it no version is agreed, so a
- * message other than HELLO goes on to {@link HandshakeHandler}, which rejects it. The probe's reply
- * is consumed here; any other ECHO_REPLY (an {@link SwitchSession#echo()}) goes on to the session.
- * A message with a version other than 1.3 goes on too, for the handler after to reject.
+ * <p>Both start after the switch's HELLO: before it no version is agreed, so everything goes on to
+ * {@link HandshakeHandler}, which rejects a first message that is not a HELLO. The probe's reply is
+ * consumed here; any other ECHO_REPLY (an {@link SwitchSession#echo()}) goes on to the session. A
+ * message with a version other than 1.3 goes on too, for the handler after to reject.
  */
 final class EchoKeepalive extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EchoKeepalive.class);
@@ -76,12 +76,12 @@ final class EchoKeepalive extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    Inbound m = Inbound.of(frame);
     if (!helloSeen) {
-      helloSeen = true;
+      helloSeen = m.type() == MessageType.HELLO.code();
       ctx.fireChannelRead(msg);
       return;
     }
-    Inbound m = Inbound.of(frame);
     if (m.version() == OpenFlowWire.VERSION_13 && m.type() == MessageType.ECHO_REQUEST.code()) {
       try {
         answer(ctx, frame);

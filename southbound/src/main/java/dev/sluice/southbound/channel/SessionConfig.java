@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param missSendLen {@code miss_send_len} sent in SET_CONFIG (0xffff = OFPCML_NO_BUFFER)
  * @param handshakeTimeout close a connection that has not finished the handshake by then ({@link
  *     HandshakeHandler}'s timer; 0 = no limit)
- * @param echoInterval send an echo request after this long without any message from the switch
- *     (the reader-idle time of Netty's {@code IdleStateHandler}; 0 = never)
+ * @param echoInterval send an echo request after this long without any message from the switch (the
+ *     reader-idle time of Netty's {@code IdleStateHandler}; 0 = never)
  * @param echoTimeout close the connection when nothing (neither the echo reply nor anything else)
  *     arrives within this long of an echo request ({@link EchoKeepalive})
  * @param requestTimeout fail a request (barrier, multipart, bundle) with {@link
