@@ -186,7 +186,7 @@ final class BundleOperation {
   }
 
   /** A reply with one of this bundle's xids; false if it is not one the part expects. */
-  boolean onMessage(Part p, SwitchSession.Inbound m) {
+  boolean onMessage(Part p, Inbound m) {
     if (m.type() == MessageType.BARRIER_REPLY.code()) {
       link.confirmBefore(p.sequence);
       if (p == validateBarrier) {

@@ -7,13 +7,16 @@ import java.util.Objects;
  * Timing and flow-control settings of a {@link SwitchSession}.
  *
  * @param missSendLen {@code miss_send_len} sent in SET_CONFIG (0xffff = OFPCML_NO_BUFFER)
- * @param handshakeTimeout close a connection that has not finished the handshake by then
- * @param echoInterval send an echo request after this long without any message from the switch
- * @param echoTimeout close the connection when an echo request is not answered within this
+ * @param handshakeTimeout close a connection that has not finished the handshake by then ({@link
+ *     HandshakeHandler}'s timer; 0 = no limit)
+ * @param echoInterval send an echo request after this long without any message from the switch (the
+ *     reader-idle time of Netty's {@code IdleStateHandler}; 0 = never)
+ * @param echoTimeout close the connection when nothing (neither the echo reply nor anything else)
+ *     arrives within this long of an echo request ({@link EchoKeepalive})
  * @param requestTimeout fail a request (barrier, multipart, bundle) with {@link
  *     DeadlineExceededException} when unanswered this long; multipart replies restart it
- * @param tickInterval how often the channel's event loop checks the timers against its ticker (0 =
- *     never by itself; {@link SwitchSession#tick()} checks them at once)
+ * @param tickInterval how often the channel's event loop checks the request deadlines against its
+ *     ticker (0 = never by itself; {@link SwitchSession#tick()} checks them at once)
  * @param writeBufferLow low water mark of the outbound buffer, bytes
  * @param writeBufferHigh high water mark: above it the channel is not writable and bundles wait
  */

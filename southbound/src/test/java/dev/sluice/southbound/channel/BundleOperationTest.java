@@ -125,16 +125,16 @@ class BundleOperationTest {
     }
   }
 
-  private static SwitchSession.Inbound inbound(byte[] m) {
+  private static Inbound inbound(byte[] m) {
     ByteBuf b = Unpooled.wrappedBuffer(m);
-    return new SwitchSession.Inbound(m[0], m[1] & 0xff, b.getInt(4), b);
+    return new Inbound(m[0], m[1] & 0xff, b.getInt(4), b);
   }
 
-  private static SwitchSession.Inbound barrierReply(BundleOperation.Part p) {
+  private static Inbound barrierReply(BundleOperation.Part p) {
     return inbound(FakeSwitch.barrierReply(p.xid));
   }
 
-  private static SwitchSession.Inbound commitReply(BundleOperation.Part p) {
+  private static Inbound commitReply(BundleOperation.Part p) {
     ByteBuf b = Unpooled.buffer();
     BundleWire.writeControl(b, p.xid, 1, BundleWire.ControlType.COMMIT_REPLY, FLAGS);
     return inbound(ByteBufUtil.getBytes(b));

@@ -43,6 +43,25 @@ class HandshakeTest {
   }
 
   @Test
+  void thePipelineIsFramesIdleEchoHandshakeSessionAndTheHandshakeLeavesWhenDone() {
+    FakeSwitch sw = new FakeSwitch(100);
+    assertThat(sw.channel.pipeline().names())
+        .containsSubsequence(
+            SwitchSession.FRAMES,
+            SwitchSession.IDLE,
+            SwitchSession.ECHO,
+            SwitchSession.HANDSHAKE,
+            SwitchSession.SESSION);
+
+    sw.handshake();
+
+    assertThat(sw.channel.pipeline().names())
+        .containsSubsequence(
+            SwitchSession.FRAMES, SwitchSession.IDLE, SwitchSession.ECHO, SwitchSession.SESSION)
+        .doesNotContain(SwitchSession.HANDSHAKE);
+  }
+
+  @Test
   void offersOnlyOpenFlow13InItsHello() {
     FakeSwitch sw = new FakeSwitch(100);
     OFHello hello = (OFHello) FakeSwitch.parse(sw.expect(MessageType.HELLO));

@@ -66,9 +66,57 @@ class OpenFlowFrameDecoderTest {
     ((ByteBuf) out.get(0)).release();
     assertThat(out.get(1)).isInstanceOf(MalformedFrame.class);
     assertThat(((MalformedFrame) out.get(1)).reason())
-        .contains("length " + length)
-        .contains("8-byte");
+        .isEqualTo(
+            "message length "
+                + length
+                + " is shorter than the 8-byte OpenFlow header (version 0x04, type 0)");
     assertThat(feed(ch, message(2, 3, 0), 100)).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void severalMessagesInOneBufferComeOutOneByOne() {
+    byte[] a = message(0, 1, 8);
+    byte[] b = message(2, 2, 0);
+    byte[] c = message(21, 3, 3);
+    EmbeddedChannel ch = new EmbeddedChannel(new OpenFlowFrameDecoder());
+
+    ch.writeInbound(Unpooled.buffer().writeBytes(a).writeBytes(b).writeBytes(c));
+
+    for (byte[] expected : List.of(a, b, c)) {
+      ByteBuf frame = ch.readInbound();
+      assertThat(ByteBufUtil.getBytes(frame)).isEqualTo(expected);
+      frame.release();
+    }
+    Object rest = ch.readInbound();
+    assertThat(rest).isNull();
+    assertThat(ch.finish()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 5, 1000})
+  void aMessageLongerThanTheLimitBecomesOneMalformedFrameAndTheRestIsDropped(int fragment) {
+    byte[] good = message(2, 1, 56);
+    byte[] tooLong = message(19, 2, 57);
+    ByteBuf stream =
+        Unpooled.buffer().writeBytes(good).writeBytes(tooLong).writeBytes(message(2, 3, 0));
+    EmbeddedChannel ch = new EmbeddedChannel(new OpenFlowFrameDecoder(64));
+
+    List<Object> out = feed(ch, ByteBufUtil.getBytes(stream), fragment);
+
+    assertThat(out).hasSize(2);
+    assertThat(ByteBufUtil.getBytes((ByteBuf) out.get(0))).isEqualTo(good);
+    ((ByteBuf) out.get(0)).release();
+    assertThat(((MalformedFrame) out.get(1)).reason())
+        .isEqualTo("message length 65 exceeds the limit of 64 bytes (version 0x04, type 19)");
+    assertThat(feed(ch, message(2, 4, 0), 100)).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void theLimitMustFitBetweenTheHeaderAndTheLengthField() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OpenFlowFrameDecoder(7))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OpenFlowFrameDecoder(65536))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @org.junit.jupiter.api.Test
