@@ -172,6 +172,18 @@ class AuditIT {
     return out;
   }
 
+  /** The audit log once {@code ready} holds for it, or as it is when {@code limit} has passed. */
+  private List<JsonNode> awaitAuditLog(
+      java.util.function.Predicate<List<JsonNode>> ready, Duration limit) throws Exception {
+    long end = System.nanoTime() + limit.toNanos();
+    List<JsonNode> records = auditLog();
+    while (!ready.test(records) && System.nanoTime() < end) {
+      Thread.sleep(50);
+      records = auditLog();
+    }
+    return records;
+  }
+
   private static Flow pick(Set<Flow> flows, java.util.function.Predicate<Flow> p) {
     return flows.stream()
         .filter(p)
@@ -283,7 +295,16 @@ class AuditIT {
       Thread.sleep(100);
     }
 
-    List<JsonNode> records = auditLog();
+    // The round's record is journaled after its barrier, a moment after the switch changed.
+    List<JsonNode> records =
+        awaitAuditLog(
+            rs ->
+                rs.stream()
+                    .anyMatch(
+                        r ->
+                            r.path("why").path("cause").asText().equals("events")
+                                && r.path("deleted").toString().contains("backend1")),
+            WAIT);
     List<JsonNode> changes =
         records.stream().filter(r -> r.get("type").asText().equals("change")).toList();
     assertThat(changes.stream().map(r -> r.get("why").get("cause").asText()))
@@ -403,7 +424,15 @@ class AuditIT {
     ovs.get(w).addFlows("br-int", "table=0,priority=1000,ip actions=drop");
     ovs.get(w).delFlows("br-int", "table=90");
     awaitConverged(expected);
-    List<JsonNode> records = auditLog();
+    // The drift record says whether the repair was committed, so the journal writes it after the
+    // repair bundle's barrier: the switch can look converged a moment before the record exists.
+    List<JsonNode> records =
+        awaitAuditLog(
+            rs ->
+                rs.stream().anyMatch(r -> r.get("type").asText().equals("drift"))
+                    && rs.stream()
+                        .anyMatch(r -> r.path("why").path("cause").asText().equals("audit repair")),
+            Duration.ofSeconds(10));
     assertThat(records)
         .anySatisfy(
             r -> {
