@@ -10,15 +10,26 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.utils.Time;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * initial rebalance delay, a 2 MiB log-cleaner dedupe buffer (Kafka wants more than 1 MiB per
  * cleaner thread) (the default 128 MiB would be taken from the test JVM's heap as soon as a
  * compacted topic exists).
+ *
+ * <p>A topic is not writable the moment {@code CreateTopics} returns: see {@link #awaitWritable}.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -136,6 +149,53 @@ public final class EmbeddedKafka implements AutoCloseable {
         controllerPort,
         (System.nanoTime() - t0) / 1_000_000,
         dir);
+  }
+
+  /**
+   * Waits until every partition of {@code topics} is hosted by its leader, so that the first
+   * produce to it is appended rather than refused; a test calls this after creating topics and
+   * before an idempotent producer sends to them.
+   *
+   * <p>Why: {@code CreateTopics} returns once the KRaft controller committed the topic, and the
+   * broker then publishes the new metadata to its metadata cache <em>before</em> its replica
+   * manager creates the partition's log. In that window a produce is refused with the retriable
+   * {@code NOT_LEADER_OR_FOLLOWER}. An idempotent producer with several requests in flight to the
+   * partition can then have its first batch (sequence 0) refused and a later one appended: a broker
+   * with no state for a producer accepts any first sequence (KAFKA-15591; so does 4.1.1, the
+   * version this build uses). Every retry of the first batch is then {@code
+   * OUT_OF_ORDER_SEQUENCE_NUMBER}, and the producer retries it until {@code delivery.timeout.ms}
+   * expires it ("Expiring 1 record(s) for t-0"). {@code ListOffsets} is answered by the partition
+   * leader's replica manager, so once it succeeds for a partition, produces to that partition are
+   * appended.
+   *
+   * @throws IllegalStateException if a partition is not writable within {@code timeout}
+   */
+  public void awaitWritable(Collection<String> topics, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      while (true) {
+        try {
+          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+          for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
+            for (TopicPartitionInfo p : d.partitions()) {
+              latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+            }
+          }
+          admin.listOffsets(latest).all().get();
+          return;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "topics " + topics + " not writable within " + timeout, e.getCause());
+          }
+        }
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + topics, e);
+    }
   }
 
   /** Shuts the server down cleanly, keeping its data: {@link #start()} brings it back. */
