@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.controller.events.EventPosition;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +35,11 @@ class RealizationPublisherTest {
   @Test
   void aRealizedSnapshotIsOneRecordKeyedByNodeWithSeqFlowsAndRealizedOffsets() throws Exception {
     MockProducer<String, String> mock = producer(true);
-    tracker.consumed(new EventPosition("t.pods", 0, 7), 3, Set.of("n1"), "Pod default/p0");
+    tracker.consumed(
+        new EventPosition("t.pods", 0, 7),
+        3,
+        Set.of("n1"),
+        new ObjectKey(ObjectKind.POD, "default", "p0"));
     DesiredFlows d = RuntimeFixtures.desired("n1", 2, 3);
     try (RealizationPublisher p = new RealizationPublisher(mock, REALIZATION, AUDIT, tracker)) {
       p.realized("n1", "0000000000000001", d);
@@ -72,8 +78,12 @@ class RealizationPublisherTest {
   void eachPolicyGenerationNewlyRealizedOnANodeGetsOneRecordOfItsOwn() throws Exception {
     MockProducer<String, String> mock = producer(true);
     RealizationPublisher p = new RealizationPublisher(mock, REALIZATION, AUDIT, tracker);
-    tracker.consumed(new EventPosition("t.pols", 0, 0), 1, Set.of("n1"), "NetworkPolicy a/p");
-    tracker.policy("a/p", 4L, 1);
+    tracker.consumed(
+        new EventPosition("t.pols", 0, 0),
+        1,
+        Set.of("n1"),
+        new ObjectKey(ObjectKind.NETWORK_POLICY, "a", "p"));
+    tracker.policy(new ObjectKey(ObjectKind.NETWORK_POLICY, "a", "p"), 4L, 1);
 
     p.realized("n1", "01", RuntimeFixtures.desired("n1", List.of(), List.of(), 1));
     assertThat(mock.history())
@@ -108,7 +118,11 @@ class RealizationPublisherTest {
   void aSendThatFailsLaterIsDroppedAndTheTrackerStillAdvances() {
     MockProducer<String, String> mock = producer(false);
     RealizationPublisher p = new RealizationPublisher(mock, REALIZATION, AUDIT, tracker);
-    tracker.consumed(new EventPosition("t.pods", 0, 9), 5, Set.of("n1"), "Pod default/p0");
+    tracker.consumed(
+        new EventPosition("t.pods", 0, 9),
+        5,
+        Set.of("n1"),
+        new ObjectKey(ObjectKind.POD, "default", "p0"));
 
     p.realized("n1", "01", RuntimeFixtures.desired("n1", List.of(), List.of(), 5));
     p.audit("n1", "line");
@@ -123,7 +137,11 @@ class RealizationPublisherTest {
     MockProducer<String, String> mock = producer(true);
     mock.sendException = new KafkaException("producer closed");
     RealizationPublisher p = new RealizationPublisher(mock, REALIZATION, AUDIT, tracker);
-    tracker.consumed(new EventPosition("t.pods", 0, 2), 1, Set.of("n1"), "Pod default/p0");
+    tracker.consumed(
+        new EventPosition("t.pods", 0, 2),
+        1,
+        Set.of("n1"),
+        new ObjectKey(ObjectKind.POD, "default", "p0"));
 
     assertThatCode(
             () -> p.realized("n1", "01", RuntimeFixtures.desired("n1", List.of(), List.of(), 1)))
