@@ -13,12 +13,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -31,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * retention ({@code cleanup.policy=delete}). Existing topics are left exactly as they are; their
  * partition count and cleanup policy are logged, with a warning when an object topic is not
  * compacted.
+ *
+ * <p>A created topic is returned only once it is writable. {@code CreateTopics} answers before the
+ * partitions' leaders host them; an idempotent producer's first batch sent in that window is
+ * refused (NOT_LEADER_OR_FOLLOWER, retriable) while a later batch of the same producer is appended,
+ * and every retry of the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until the record
+ * expires (Kafka issue KAFKA-15591, still in the 4.1 broker). Only a partition's leader answers
+ * ListOffsets, so {@link #ensureTopics} waits for that answer on every new partition.
  */
 public final class TopicAdmin {
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
@@ -60,8 +71,9 @@ public final class TopicAdmin {
    *
    * @param partitions partitions of each new topic (per-key order holds with any number)
    * @param replicationFactor replicas of each new topic (1 for a single-broker lab)
-   * @return what happened to each topic, object topics first
-   * @throws KafkaException if the broker refuses (authorization, bad settings) or does not answer
+   * @return what happened to each topic, object topics first; the created ones are writable
+   * @throws KafkaException if the broker refuses (authorization, bad settings) or does not answer,
+   *     or a created topic's partitions have no leader within the timeout
    */
   public Map<String, Outcome> ensureTopics(
       TopicNames names, int partitions, short replicationFactor) {
@@ -91,6 +103,14 @@ public final class TopicAdmin {
         }
       }
     }
+    List<String> created =
+        outcome.entrySet().stream()
+            .filter(e -> e.getValue() == Outcome.CREATED)
+            .map(Map.Entry::getKey)
+            .toList();
+    if (!created.isEmpty()) {
+      awaitLeaders(created);
+    }
     List<String> left =
         outcome.entrySet().stream()
             .filter(e -> e.getValue() == Outcome.EXISTED)
@@ -100,6 +120,33 @@ public final class TopicAdmin {
       describeExisting(left, Set.copyOf(names.objectTopics()));
     }
     return outcome;
+  }
+
+  /** Returns once every partition of {@code topics} answers ListOffsets from its leader. */
+  private void awaitLeaders(List<String> topics) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        for (TopicDescription d : get(admin.describeTopics(topics).allTopicNames()).values()) {
+          for (TopicPartitionInfo p : d.partitions()) {
+            latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+          }
+        }
+        get(admin.listOffsets(latest).all());
+        return;
+      } catch (KafkaException e) {
+        if (!(e instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw new KafkaException(
+              "created topics " + topics + " have no writable leader within " + timeout, e);
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new InterruptException(e);
+      }
+    }
   }
 
   private static void plan(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.controller.events.TopicAdmin;
 import dev.sluice.controller.events.TopicNames;
-import dev.sluice.controller.harness.ControllerHarness;
 import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.PrintWriter;
@@ -102,8 +101,6 @@ class ApplyCommandIT {
   void applyPublishesEveryObjectAndDeletePublishesTombstones(@TempDir Path tmp) throws Exception {
     new TopicAdmin(admin, Duration.ofSeconds(30))
         .ensureTopics(TopicNames.withPrefix("cli."), 1, (short) 1);
-    kafka.awaitWritable(
-        ControllerHarness.allTopics(TopicNames.withPrefix("cli.")), Duration.ofSeconds(30));
     String[] common = {"--bootstrap", kafka.bootstrapServers(), "--topic-prefix", "cli."};
 
     Run apply =

@@ -8,7 +8,6 @@ import dev.sluice.compiler.cluster.ManifestReader;
 import dev.sluice.compiler.cluster.ObjectKey;
 import dev.sluice.compiler.cluster.ObjectKind;
 import dev.sluice.controller.events.EventSourceConfig.StartFrom;
-import dev.sluice.controller.harness.ControllerHarness;
 import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.packetwalk.PacketWalk;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -67,7 +66,6 @@ class EventSourceIT {
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       new TopicAdmin(admin, WAIT).ensureTopics(topics, partitions, (short) 1);
     }
-    kafka.awaitWritable(ControllerHarness.allTopics(topics), WAIT);
   }
 
   private EventSourceConfig config(StartFrom from) {

@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -104,13 +103,6 @@ public final class ControllerHarness implements AutoCloseable {
     return b;
   }
 
-  /** Every topic of {@code topics}: the object topics, then the controller's own. */
-  public static List<String> allTopics(TopicNames topics) {
-    List<String> all = new ArrayList<>(topics.objectTopics());
-    all.addAll(topics.controllerTopics());
-    return all;
-  }
-
   /** A port that was free a moment ago on 127.0.0.1. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -123,10 +115,9 @@ public final class ControllerHarness implements AutoCloseable {
   /**
    * Starts a controller with {@link #config(String, TopicNames, int, String) the test
    * configuration} for this harness's broker, topics and OpenFlow port, changed by {@code
-   * customize}; it becomes {@link #controller()}. A controller started before is closed first.
-   * Returns once the topics the controller created are writable ({@link
-   * EmbeddedKafka#awaitWritable}: otherwise the publisher's first batch can be lost to a race in
-   * the broker).
+   * customize}; it becomes {@link #controller()}. A controller started before is closed first. The
+   * controller creates its topics writable ({@code TopicAdmin.ensureTopics} waits for their
+   * leaders), so a publisher can send at once.
    */
   public Controller startController(Consumer<ControllerConfig.Builder> customize) throws Exception {
     if (controller != null) {
@@ -136,7 +127,6 @@ public final class ControllerHarness implements AutoCloseable {
     ControllerConfig.Builder b = config(kafka.bootstrapServers(), topics, openflowPort, "g-");
     customize.accept(b);
     controller = Controller.start(b.build());
-    kafka.awaitWritable(allTopics(topics), WAIT);
     return controller;
   }
 
