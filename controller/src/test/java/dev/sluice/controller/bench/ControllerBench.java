@@ -1,6 +1,7 @@
 package dev.sluice.controller.bench;
 
 import dev.sluice.compiler.cluster.ObjectKey;
+import dev.sluice.compiler.cluster.SluiceAnnotations;
 import dev.sluice.controller.events.EventPosition;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
@@ -8,17 +9,15 @@ import dev.sluice.controller.harness.ControllerHarness;
 import dev.sluice.controller.runtime.Controller;
 import dev.sluice.controller.runtime.ControllerProbe;
 import dev.sluice.testkit.kafka.EmbeddedKafka;
+import dev.sluice.testkit.objects.ClusterObjects;
 import dev.sluice.testkit.ovs.OvsNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -164,53 +163,23 @@ public final class ControllerBench {
     return String.format(Locale.ROOT, "n%02d", i);
   }
 
+  /** Node {@code nNN}, served by the bridge with datapath id {@code i} (see the class comment). */
   static Node nodeObject(int i) {
-    return new NodeBuilder()
-        .withNewMetadata()
-        .withName(node(i))
-        .addToAnnotations("sluice.dev/datapath-id", Long.toHexString(i))
-        .endMetadata()
-        .withNewSpec()
-        .withPodCIDR("10.10." + i + ".0/24")
-        .endSpec()
-        .withNewStatus()
-        .addNewAddress()
-        .withType("InternalIP")
-        .withAddress("192.168.77." + i)
-        .endAddress()
-        .endStatus()
-        .build();
+    return ClusterObjects.node(
+        node(i),
+        "10.10." + i + ".0/24",
+        "192.168.77." + i,
+        Map.of(SluiceAnnotations.DATAPATH_ID, Long.toHexString(i)));
   }
 
   static Namespace namespace(String name, String team) {
-    return new NamespaceBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .addToLabels("team", team)
-        .endMetadata()
-        .build();
+    return ClusterObjects.namespace(name, Map.of("team", team));
   }
 
+  /** A running pod on node {@code nNN} whose OVS port is {@code iface}. */
   static Pod pod(String ns, String name, int node, String ip, String iface, Map<String, String> l) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(ns)
-        .withName(name)
-        .withLabels(l)
-        .addToAnnotations("sluice.dev/interface", iface)
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(node(node))
-        .addNewContainer()
-        .withName("c")
-        .withImage("x")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPodIP(ip)
-        .withPhase("Running")
-        .endStatus()
-        .build();
+    return ClusterObjects.pod(
+        ns, name, node(node), ip, l, Map.of(SluiceAnnotations.INTERFACE, iface));
   }
 
   static LabelSelector sel(String k, String v) {

@@ -9,10 +9,10 @@ import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.controller.harness.Cli;
+import dev.sluice.controller.harness.Cli.Run;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.packetwalk.PacketWalk;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,18 +34,11 @@ class CompileCommandIT {
   private static final Path PORTS = EXAMPLE.resolve("ports-worker1.csv");
   private static final String BR = "br-int";
 
-  record Run(int exit, String out, String err) {}
-
   private static Run compile(String... extra) {
     List<String> args =
         new ArrayList<>(List.of("compile", "-f", MANIFESTS.toString(), "--node", "worker1"));
     args.addAll(List.of(extra));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   /** A fresh worker1 bridge with {@code ports} (tunnel and gateway as the harness makes them). */

@@ -3,10 +3,8 @@ package dev.sluice.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.compiler.cluster.Derivations;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.sluice.controller.harness.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -45,11 +43,9 @@ class LabPlanCommandTest {
   @TempDir Path dir;
 
   private JsonNode run(String... args) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int rc = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    assertThat(rc).as(err.toString()).isZero();
-    return new ObjectMapper().readTree(out.toString());
+    Cli.Run r = Cli.run(args);
+    assertThat(r.exit()).as(r.err()).isZero();
+    return r.json();
   }
 
   @Test

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
+import dev.sluice.controller.harness.Cli;
+import dev.sluice.controller.harness.Cli.Run;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.packetwalk.PacketWalk;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +34,6 @@ class PushCommandIT {
 
   OvsNode node;
   int port;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeEach
   void bridge() throws Exception {
@@ -63,8 +61,6 @@ class PushCommandIT {
   }
 
   Run push(Path flows, String... more) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
@@ -76,10 +72,7 @@ class PushCommandIT {
                 "--timeout",
                 "30"));
     args.addAll(List.of(more));
-    int exit =
-        Main.run(
-            new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(new String[0]));
-    return new Run(exit, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
-import dev.sluice.controller.cli.Main;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
 import dev.sluice.controller.runtime.Controller;
@@ -15,8 +14,6 @@ import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.packetwalk.PacketWalk;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -172,12 +169,8 @@ public final class ControllerHarness implements AutoCloseable {
 
   /** What {@code sluice compile -f MANIFESTS --node WORKER --ports CSV} prints, parsed. */
   public Set<Flow> sluiceCompile(String worker) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
+    Cli.Run r =
+        Cli.run(
             "compile",
             "-f",
             PacketWalk.manifests().toString(),
@@ -185,8 +178,8 @@ public final class ControllerHarness implements AutoCloseable {
             worker,
             "--ports",
             PacketWalk.portsCsv(worker).toString());
-    assertThat(exit).as(err.toString()).isZero();
-    return new HashSet<>(FlowText.parseAll(out.toString(), names(worker), true));
+    assertThat(r.exit()).as(r.err()).isZero();
+    return new HashSet<>(FlowText.parseAll(r.out(), names(worker), true));
   }
 
   /** {@link #sluiceCompile} for every worker. */

@@ -11,16 +11,15 @@ import dev.sluice.compiler.flow.Action;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
-import dev.sluice.controller.cli.Main;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
+import dev.sluice.controller.harness.Cli;
+import dev.sluice.controller.harness.Cli.Run;
 import dev.sluice.controller.harness.ControllerHarness;
 import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.ovs.TraceResult;
 import dev.sluice.testkit.packetwalk.PacketWalk;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,24 +115,11 @@ class AuditIT {
 
   // ---------------------------------------------------------------- helpers
 
-  record Run(int exit, String out, String err) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
-  }
-
-  private Run sluice(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   private Run api(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
     a.add("--api");
     a.add(controller.apiAddress());
-    Run r = sluice(a.toArray(String[]::new));
+    Run r = Cli.run(a);
     if (!a.contains("--json")) {
       // What people see, in the test report (target/failsafe-reports).
       System.out.println("$ sluice " + String.join(" ", args) + "   # exit " + r.exit());

@@ -16,17 +16,15 @@ import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.FlowText;
 import dev.sluice.compiler.flow.PortNames;
 import dev.sluice.compiler.flow.TableChanges;
-import dev.sluice.controller.cli.Main;
 import dev.sluice.controller.events.Publisher;
 import dev.sluice.controller.events.TopicNames;
+import dev.sluice.controller.harness.Cli;
 import dev.sluice.controller.harness.ControllerHarness;
 import dev.sluice.testkit.kafka.EmbeddedKafka;
 import dev.sluice.testkit.ovs.OvsNode;
 import dev.sluice.testkit.packetwalk.PacketWalk;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -389,12 +387,8 @@ class ControllerIT {
 
   @Test
   void applyWaitReturnsOnceRealizedAndStatusShowsNodesAndPolicies() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
+    Cli.Run apply =
+        Cli.run(
             "apply",
             "-f",
             MANIFESTS.toString(),
@@ -407,8 +401,8 @@ class ControllerIT {
             controller.apiAddress(),
             "--wait-timeout",
             "20s");
-    assertThat(exit).as(out + "\n" + err).isZero();
-    assertThat(out.toString())
+    assertThat(apply.exit()).as(apply.out() + "\n" + apply.err()).isZero();
+    assertThat(apply.out())
         .containsPattern("realized on \\[worker1, worker2\\] in \\d+ ms")
         .contains("(no switch for [master])");
     // Realized means acknowledged: the bridges hold the flows now, without waiting.
@@ -416,16 +410,9 @@ class ControllerIT {
       assertThat(onSwitch(w)).as(w).isEqualTo(sluiceCompile(w));
     }
 
-    StringWriter status = new StringWriter();
-    assertThat(
-            Main.run(
-                new PrintWriter(status, true),
-                new PrintWriter(err, true),
-                "status",
-                "--api",
-                controller.apiAddress()))
-        .isZero();
-    assertThat(status.toString())
+    Cli.Run status = Cli.run("status", "--api", controller.apiAddress());
+    assertThat(status.exit()).isZero();
+    assertThat(status.out())
         .containsPattern("worker1\\s+yes\\s+0000000000000001")
         .containsPattern("master\\s+no\\s+-")
         .containsPattern("default/frontendpolicy\\s+\\d+\\s+on 2 of 3 nodes");

@@ -7,57 +7,28 @@ import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.flow.Flow;
 import dev.sluice.compiler.flow.Group;
 import dev.sluice.compiler.flow.TableChanges;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import dev.sluice.testkit.objects.ClusterObjects;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Small Kubernetes objects and compiled snapshots for the runtime's unit tests. */
+/**
+ * Small Kubernetes objects (numbered shorthands for the test kit's {@link ClusterObjects}) and
+ * compiled snapshots for the runtime's unit tests.
+ */
 final class RuntimeFixtures {
   private RuntimeFixtures() {}
 
-  static Node node(String name, String cidr, String internalIp, Map<String, String> annotations) {
-    return new NodeBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withNewSpec()
-        .withPodCIDR(cidr)
-        .endSpec()
-        .withNewStatus()
-        .addNewAddress()
-        .withType("InternalIP")
-        .withAddress(internalIp)
-        .endAddress()
-        .endStatus()
-        .build();
-  }
-
+  /** Node {@code name}: pod CIDR {@code 10.10.i.0/24}, InternalIP {@code 192.168.77.i}. */
   static Node node(String name, int i) {
-    return node(name, "10.10." + i + ".0/24", "192.168.77." + i, Map.of());
+    return ClusterObjects.node(name, "10.10." + i + ".0/24", "192.168.77." + i, Map.of());
   }
 
+  /** A running pod labelled {@code app=NAME}. */
   static Pod pod(String ns, String name, String node, String ip) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(ns)
-        .withName(name)
-        .withLabels(Map.of("app", name))
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(node)
-        .withContainers(new ContainerBuilder().withName("c").withImage("x").build())
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP(ip)
-        .endStatus()
-        .build();
+    return ClusterObjects.pod(ns, name, node, ip, Map.of("app", name));
   }
 
   /** The compiled flows of {@code node} in a cluster of two nodes and {@code pods} pods on it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.SluiceAnnotations;
+import dev.sluice.testkit.objects.ClusterObjects;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class SwitchMatcherTest {
   private static final ClusterState CLUSTER =
       ClusterState.empty()
           .apply(
-              node(
+              ClusterObjects.node(
                   "worker1",
                   "10.10.1.0/24",
                   "192.168.77.1",

@@ -1,15 +1,8 @@
 package dev.sluice.compiler.bench;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -19,55 +12,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBui
 import java.util.List;
 import java.util.Map;
 
-/** fabric8 objects for the benchmarks, built directly (no JSON round trip). */
+/**
+ * fabric8 NetworkPolicies for the benchmarks, built directly (no JSON round trip); Nodes,
+ * Namespaces and Pods come from the test kit's {@link dev.sluice.testkit.objects.ClusterObjects}.
+ */
 final class BenchObjects {
   private BenchObjects() {}
-
-  /** Node {@code name} with pod CIDR {@code cidr} and InternalIP {@code internalIp}. */
-  static Node node(String name, String cidr, String internalIp) {
-    return new NodeBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withNewSpec()
-        .withPodCIDR(cidr)
-        .endSpec()
-        .withNewStatus()
-        .addNewAddress()
-        .withType("InternalIP")
-        .withAddress(internalIp)
-        .endAddress()
-        .endStatus()
-        .build();
-  }
-
-  static Namespace namespace(String name, Map<String, String> labels) {
-    return new NamespaceBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(labels)
-        .endMetadata()
-        .build();
-  }
-
-  /** A running pod with one container (no named ports). */
-  static Pod pod(String ns, String name, String node, String ip, Map<String, String> labels) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(ns)
-        .withName(name)
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(node)
-        .withContainers(new ContainerBuilder().withName("c").withImage("x").build())
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .withPodIP(ip)
-        .endStatus()
-        .build();
-  }
 
   static LabelSelector selector(Map<String, String> matchLabels) {
     return new LabelSelectorBuilder().withMatchLabels(matchLabels).build();

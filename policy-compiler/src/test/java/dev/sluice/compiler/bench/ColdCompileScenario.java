@@ -4,6 +4,7 @@ import static dev.sluice.compiler.bench.BenchObjects.ip;
 
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestReader.SourcedObject;
+import dev.sluice.testkit.objects.ClusterObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import java.util.ArrayList;
@@ -31,9 +32,9 @@ final class ColdCompileScenario {
     Random rnd = new Random(seed);
     List<HasMetadata> objs = new ArrayList<>();
     for (int n = 1; n <= NODES; n++) {
-      objs.add(BenchObjects.node("n" + n, "10.10." + n + ".0/24", "192.168.0." + n));
+      objs.add(ClusterObjects.node("n" + n, "10.10." + n + ".0/24", "192.168.0." + n));
     }
-    objs.add(BenchObjects.namespace(NS, Map.of("env", "bench")));
+    objs.add(ClusterObjects.namespace(NS, Map.of("env", "bench")));
     int targets = 0;
     for (int k = 0; k < PODS; k++) {
       int node = 1 + k % NODES;
@@ -46,7 +47,7 @@ final class ColdCompileScenario {
         targets++;
       }
       objs.add(
-          BenchObjects.pod(
+          ClusterObjects.pod(
               NS, String.format("p%07d", k), "n" + node, ip(10, node, 10 + k / NODES), labels));
     }
     for (int i = 0; i < POLICIES; i++) {

@@ -12,6 +12,7 @@ import dev.sluice.compiler.compile.CompilerConfig;
 import dev.sluice.compiler.compile.PortMap;
 import dev.sluice.compiler.compile.PortSource;
 import dev.sluice.compiler.flow.TableChanges;
+import dev.sluice.testkit.objects.ClusterObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class IncrementalScenario {
       m.put("antrea-gw0", 2L);
       portMaps.put(node(n).getMetadata().getName(), m);
     }
-    objs.add(BenchObjects.namespace(NS, Map.of("env", "bench")));
+    objs.add(ClusterObjects.namespace(NS, Map.of("env", "bench")));
     String[] apps = {"web", "api", "db", "cache"};
     for (int k = 0; k < pods; k++) {
       Map<String, String> labels = new HashMap<>();
@@ -70,7 +71,7 @@ final class IncrementalScenario {
               List.of()));
     }
     // The new pod: app=web, on n3, an address no other pod uses.
-    added = BenchObjects.pod(NS, "q0000000", "n3", ip(4, 200, 2), Map.of("app", "web"));
+    added = ClusterObjects.pod(NS, "q0000000", "n3", ip(4, 200, 2), Map.of("app", "web"));
     register(portMaps, added);
     Map<String, PortMap> maps = new HashMap<>();
     portMaps.forEach((n, m) -> maps.put(n, new PortMap(m)));
@@ -84,14 +85,14 @@ final class IncrementalScenario {
   }
 
   private static HasMetadata node(int n) {
-    return BenchObjects.node("n" + n, "10." + (n + 1) + ".0.0/16", "192.168.0." + (n + 1));
+    return ClusterObjects.node("n" + n, "10." + (n + 1) + ".0.0/16", "192.168.0." + (n + 1));
   }
 
   /** Pod k on node k % 10, address 10.(node+1).x.y from its local index. */
   private static Pod pod(int k, Map<String, String> labels) {
     int node = k % NODES;
     int local = k / NODES;
-    return BenchObjects.pod(
+    return ClusterObjects.pod(
         NS,
         String.format("p%07d", k),
         "n" + node,

@@ -4,6 +4,7 @@ import static dev.sluice.compiler.bench.BenchObjects.ip;
 
 import dev.sluice.compiler.cluster.ClusterState;
 import dev.sluice.compiler.cluster.ManifestReader.SourcedObject;
+import dev.sluice.testkit.objects.ClusterObjects;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class LargeClusterScenario {
       nodes.add(
           new SourcedObject(
               "c",
-              BenchObjects.node(
+              ClusterObjects.node(
                   String.format("n%03d", n), "10." + (n + 1) + ".0.0/16", ip(200, 0, n + 1))));
     }
     ClusterState state = apply(ClusterState.empty(), nodes);
@@ -45,7 +46,7 @@ final class LargeClusterScenario {
     List<SourcedObject> out = new ArrayList<>();
     for (int i = from; i < to; i++) {
       String ns = String.format("ns%05d", i);
-      out.add(new SourcedObject("c", BenchObjects.namespace(ns, Map.of("team", "t" + i % 50))));
+      out.add(new SourcedObject("c", ClusterObjects.namespace(ns, Map.of("team", "t" + i % 50))));
       for (int j = 0; j < PODS_PER_NS; j++) {
         int g = i * PODS_PER_NS + j;
         int node = g % NODES;
@@ -53,7 +54,7 @@ final class LargeClusterScenario {
         out.add(
             new SourcedObject(
                 "c",
-                BenchObjects.pod(
+                ClusterObjects.pod(
                     ns,
                     String.format("p%07d", g),
                     String.format("n%03d", node),
