@@ -182,7 +182,7 @@ public final class Controller implements AutoCloseable {
     journal = new AuditJournal(al, realization);
     log.info(
         "audit: every {} ({}), log {}, topic {}",
-        config.audit().interval(),
+        Durations.format(config.audit().interval()),
         config.audit().mode().name().toLowerCase(java.util.Locale.ROOT),
         config.audit().log().toAbsolutePath(),
         config.kafka().topics().audit());

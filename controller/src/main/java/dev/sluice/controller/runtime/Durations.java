@@ -49,6 +49,31 @@ public final class Durations {
     throw new IllegalArgumentException(message(s));
   }
 
+  /**
+   * {@code d} in the syntax {@link #parse} reads, with the largest unit that is exact ({@code 10s},
+   * {@code 5m}, {@code 1500ms}); ISO-8601 for what that syntax cannot say (sub-millisecond or
+   * negative).
+   */
+  public static String format(Duration d) {
+    if (d.isNegative() || d.getNano() % 1_000_000 != 0) {
+      return d.toString();
+    }
+    long ms = d.toMillis();
+    if (ms == 0) {
+      return "0s";
+    }
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1_000 == 0) {
+      return ms / 1_000 + "s";
+    }
+    return ms + "ms";
+  }
+
   private static String message(String s) {
     return "'" + s + "' is not a duration (examples: 500ms, 30s, 5m, 1h, PT30S)";
   }
